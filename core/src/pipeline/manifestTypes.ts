@@ -1,0 +1,77 @@
+/**
+ * The model manifest: a JSON file that says which ONNX files make a model, their SHA-256, how images must be
+ * prepared for it, and which input/output name plays which role. Names differ between public exports, so
+ * nothing in the pipeline hard-codes them.
+ */
+
+/** How an 8-bit image becomes the encoder's input. */
+export type PreprocessingProfile =
+  /** MedSAM ViT-B: stretch to 1024×1024 with scikit-image's cubic resize, min-max to [0, 1]. */
+  | 'medsam-stretch-1024'
+  /** LiteMedSAM: longest side to 256 with area interpolation, min-max to [0, 1], zero-pad bottom/right. */
+  | 'litemedsam-longest-256';
+
+export interface ModelFile {
+  /** Path or URL, relative to the manifest's own location. */
+  readonly file: string;
+  /** Lower-case hex SHA-256 of the file. */
+  readonly sha256: string;
+  /** Size in bytes, for download progress. */
+  readonly bytes?: number;
+}
+
+export interface EncoderSpec extends ModelFile {
+  /**
+   * What the encoder's image input expects:
+   * - "float32-nchw": [1, 3, S, S] float32 in [0, 1] (the core does min-max and channel replication);
+   * - "uint8-hw": [S, S] uint8 after the core's resize (the graph does min-max and the 3 channels itself:
+   *   the compact form the embedding service and Triton receive).
+   */
+  readonly inputFormat: 'float32-nchw' | 'uint8-hw';
+  readonly inputs: { readonly image: string };
+  readonly outputs: { readonly embedding: string };
+}
+
+export interface DecoderSpec extends ModelFile {
+  /**
+   * "sam": Meta's ONNX decoder contract (image_embeddings, point_coords, point_labels, mask_input,
+   *        has_mask_input, orig_im_size); the box is fed as two points labelled 2 and 3.
+   * "box": a decoder that takes the embedding and one box [1, 4] (x0, y0, x1, y1) in model space.
+   */
+  readonly contract: 'sam' | 'box';
+  readonly inputs: {
+    readonly embedding: string;
+    readonly pointCoords?: string;
+    readonly pointLabels?: string;
+    readonly maskInput?: string;
+    readonly hasMaskInput?: string;
+    readonly origImSize?: string;
+    readonly box?: string;
+  };
+  readonly outputs: { readonly lowResLogits: string };
+  /**
+   * Which mask of the low-res output is MedSAM's. MedSAM uses mask token 0 (multimask_output=False);
+   * a stock SAM export that picks by stability score silently returns another one.
+   */
+  readonly maskIndex: number;
+}
+
+export interface ModelManifest {
+  readonly schema: 'medsam-ohif/model-manifest@1';
+  /** Short machine name, e.g. "medsam-vit-b" or "medsam-ohif-test-tiny". */
+  readonly name: string;
+  readonly version: string;
+  /** Human description; test models say plainly that they are not MedSAM. */
+  readonly description: string;
+  /** True for the small generated models used by tests and the demo. */
+  readonly testModel: boolean;
+  readonly profile: PreprocessingProfile;
+  /** Square encoder input side: 1024 for MedSAM ViT-B, 256 for LiteMedSAM. */
+  readonly inputSize: number;
+  /** [1, 256, 64, 64] for every MedSAM variant. */
+  readonly embeddingDims: readonly number[];
+  /** Side of the decoder's low-res logits (256). */
+  readonly lowResSize: number;
+  readonly encoder: EncoderSpec;
+  readonly decoder: DecoderSpec;
+}
