@@ -1,0 +1,126 @@
+import { MedSamError } from './errors';
+import type { DecoderSpec, EncoderSpec, ModelManifest, PreprocessingProfile } from './manifestTypes';
+
+const PROFILES: readonly PreprocessingProfile[] = ['medsam-stretch-1024', 'litemedsam-longest-256'];
+const SHA256 = /^[0-9a-f]{64}$/;
+
+type Json = Record<string, unknown>;
+
+function fail(where: string, message: string): never {
+  throw new MedSamError('BAD_MANIFEST', `model manifest ${where}: ${message}`);
+}
+
+function object(value: unknown, where: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(where, 'must be an object');
+  return value as Json;
+}
+
+function text(o: Json, key: string, where: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v === '') fail(`${where}.${key}`, 'must be a non-empty string');
+  return v;
+}
+
+function optionalText(o: Json, key: string, where: string): string | undefined {
+  return o[key] === undefined ? undefined : text(o, key, where);
+}
+
+function positiveInteger(o: Json, key: string, where: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) fail(`${where}.${key}`, 'must be a positive integer');
+  return v;
+}
+
+function fileFields(o: Json, where: string) {
+  const sha256 = o.sha256;
+  if (typeof sha256 !== 'string' || !SHA256.test(sha256)) {
+    fail(
+      `${where}.sha256`,
+      sha256 === '' || sha256 === undefined
+        ? 'is missing: run models/export/export_medsam.py on your checkpoint, or fill in the file\'s SHA-256'
+        : `"${String(sha256)}" is not a lower-case hex SHA-256`,
+    );
+  }
+  const bytes = o.bytes === undefined ? undefined : positiveInteger(o, 'bytes', where);
+  return { file: text(o, 'file', where), sha256, ...(bytes !== undefined ? { bytes } : {}) };
+}
+
+function parseEncoder(value: unknown): EncoderSpec {
+  const o = object(value, 'encoder');
+  const inputFormat = o.inputFormat;
+  if (inputFormat !== 'float32-nchw' && inputFormat !== 'uint8-hw') {
+    fail('encoder.inputFormat', `must be "float32-nchw" or "uint8-hw", got ${JSON.stringify(inputFormat)}`);
+  }
+  const inputs = object(o.inputs, 'encoder.inputs');
+  const outputs = object(o.outputs, 'encoder.outputs');
+  return {
+    ...fileFields(o, 'encoder'),
+    inputFormat,
+    inputs: { image: text(inputs, 'image', 'encoder.inputs') },
+    outputs: { embedding: text(outputs, 'embedding', 'encoder.outputs') },
+  };
+}
+
+function parseDecoder(value: unknown): DecoderSpec {
+  const o = object(value, 'decoder');
+  const contract = o.contract;
+  if (contract !== 'sam' && contract !== 'box') fail('decoder.contract', `must be "sam" or "box", got ${JSON.stringify(contract)}`);
+  const inputs = object(o.inputs, 'decoder.inputs');
+  const outputs = object(o.outputs, 'decoder.outputs');
+  const w = 'decoder.inputs';
+  const maskIndex = o.maskIndex;
+  if (typeof maskIndex !== 'number' || !Number.isInteger(maskIndex) || maskIndex < 0) {
+    fail('decoder.maskIndex', 'must be a non-negative integer (MedSAM uses mask token 0)');
+  }
+  const parsedInputs =
+    contract === 'sam'
+      ? {
+          embedding: text(inputs, 'embedding', w),
+          pointCoords: text(inputs, 'pointCoords', w),
+          pointLabels: text(inputs, 'pointLabels', w),
+          maskInput: optionalText(inputs, 'maskInput', w),
+          hasMaskInput: optionalText(inputs, 'hasMaskInput', w),
+          origImSize: optionalText(inputs, 'origImSize', w),
+        }
+      : { embedding: text(inputs, 'embedding', w), box: text(inputs, 'box', w) };
+  return {
+    ...fileFields(o, 'decoder'),
+    contract,
+    inputs: parsedInputs,
+    outputs: { lowResLogits: text(outputs, 'lowResLogits', 'decoder.outputs') },
+    maskIndex,
+  };
+}
+
+/** Validates a parsed manifest JSON; every error names the field and what is wrong with it. */
+export function parseManifest(json: unknown): ModelManifest {
+  const o = object(json, '(top level)');
+  if (o.schema !== 'medsam-ohif/model-manifest@1') {
+    fail('schema', `must be "medsam-ohif/model-manifest@1", got ${JSON.stringify(o.schema)}`);
+  }
+  const profile = o.profile as PreprocessingProfile;
+  if (!PROFILES.includes(profile)) fail('profile', `must be one of ${PROFILES.join(', ')}, got ${JSON.stringify(o.profile)}`);
+  const embeddingDims = o.embeddingDims;
+  if (!Array.isArray(embeddingDims) || embeddingDims.length !== 4 || !embeddingDims.every((d) => Number.isInteger(d) && d > 0)) {
+    fail('embeddingDims', 'must be four positive integers, e.g. [1, 256, 64, 64]');
+  }
+  if (typeof o.testModel !== 'boolean') fail('testModel', 'must be true or false');
+  return {
+    schema: 'medsam-ohif/model-manifest@1',
+    name: text(o, 'name', 'manifest'),
+    version: text(o, 'version', 'manifest'),
+    description: text(o, 'description', 'manifest'),
+    testModel: o.testModel,
+    profile,
+    inputSize: positiveInteger(o, 'inputSize', 'manifest'),
+    embeddingDims: embeddingDims as number[],
+    lowResSize: positiveInteger(o, 'lowResSize', 'manifest'),
+    encoder: parseEncoder(o.encoder),
+    decoder: parseDecoder(o.decoder),
+  };
+}
+
+/** A short, stable model identity for caches and DICOM provenance: name + version + both hashes. */
+export function modelIdentity(manifest: ModelManifest): string {
+  return `${manifest.name}@${manifest.version}+${manifest.encoder.sha256.slice(0, 12)}.${manifest.decoder.sha256.slice(0, 12)}`;
+}
