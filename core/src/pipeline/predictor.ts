@@ -7,6 +7,7 @@ import type { ModelManifest } from './manifestTypes';
 import { normalizeImage, type NormalizationRecord, type NormalizationSpec } from './normalize';
 import { logitsToMask, summarizeMask, type MaskSummary } from './postprocess';
 import { prepareEncoderInput, type ModelInputTransform } from './preprocess';
+import { boxToModelSpace } from './resize';
 import type { Tensor } from './tensor';
 
 /** Milliseconds per stage, for summaries and benchmarks. */
@@ -74,13 +75,6 @@ export function checkEmbedding(embedding: Tensor | undefined, manifest: ModelMan
   return embedding;
 }
 
-/** Original-pixel box → model input space (MedSAM stretches each axis; LiteMedSAM scales by the longest side). */
-export function toModelBox(box: Box, t: ModelInputTransform): Box {
-  const sx = t.profile === 'medsam-stretch-1024' ? t.inputSize / t.sourceColumns : t.inputSize / Math.max(t.sourceRows, t.sourceColumns);
-  const sy = t.profile === 'medsam-stretch-1024' ? t.inputSize / t.sourceRows : sx;
-  return { x0: box.x0 * sx, y0: box.y0 * sy, x1: box.x1 * sx, y1: box.y1 * sy };
-}
-
 /** The cheap half: one box on an embedded image → a mask on the original pixel grid. */
 export async function segmentBox(
   decoder: ModelSession,
@@ -90,7 +84,7 @@ export async function segmentBox(
   box: Box,
 ): Promise<BoxSegmentation> {
   const checked = checkBox(box, prepared.rows, prepared.columns);
-  const modelBox = toModelBox(checked.box, prepared.transform);
+  const modelBox = boxToModelSpace(checked.box, prepared.transform);
   const spec = manifest.decoder;
   const t0 = now();
   const feeds = decoderFeeds(spec, embedding, modelBox, manifest.lowResSize, prepared);

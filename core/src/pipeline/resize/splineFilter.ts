@@ -1,3 +1,4 @@
+import { exactPowInt } from './exactPow';
 import { axisStride, lineStarts } from './layout';
 
 /** The single pole of the cubic B-spline prefilter: sqrt(3) − 2. */
@@ -30,7 +31,7 @@ export function filterLine(c: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) c[i] *= gain;
 
   // Causal initial value: the full mirrored sum, as scipy computes it (no truncated horizon).
-  const zn1 = Math.pow(z, n - 1);
+  const zn1 = exactPowInt(z, n - 1);
   let c0 = c[0] + zn1 * c[n - 1];
   let zi = z;
   for (let i = 1; i < n - 1; i++) {
