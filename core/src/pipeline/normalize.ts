@@ -71,13 +71,15 @@ export function describeNormalization(record: NormalizationRecord): string {
  * MedSAM's bounds for MR and other non-CT images. Computing them over the series keeps slices consistent.
  */
 export function percentileBounds(images: readonly SourceImage[]): IntensityWindow {
+  // The reference takes `v[v > 0]`: for MR, PET and the like "non-zero" and "positive" coincide.
+  const perImage = images.map(modalityValues);
   let count = 0;
-  for (const img of images) for (const v of modalityValues(img)) if (v !== 0) count++;
-  if (count === 0) throw new MedSamError('BAD_IMAGE', 'the image is blank (every voxel is 0): nothing to segment');
-  const nonZero = new Float64Array(count);
+  for (const values of perImage) for (const v of values) if (v > 0) count++;
+  if (count === 0) throw new MedSamError('BAD_IMAGE', 'the image has no positive voxels: nothing to segment');
+  const positive = new Float64Array(count);
   let k = 0;
-  for (const img of images) for (const v of modalityValues(img)) if (v !== 0) nonZero[k++] = v;
-  const [lower, upper] = percentiles(nonZero, [PERCENTILE_RANGE.lower, PERCENTILE_RANGE.upper]);
+  for (const values of perImage) for (const v of values) if (v > 0) positive[k++] = v;
+  const [lower, upper] = percentiles(positive, [PERCENTILE_RANGE.lower, PERCENTILE_RANGE.upper]);
   return { lower, upper };
 }
 
