@@ -1,0 +1,105 @@
+"""Helpers shared by export_medsam.py and wrap_uint8_encoder.py: file hashes, the model manifest
+(core/src/pipeline/manifestTypes.ts), and running an ONNX model through onnxruntime-node (ort_run.cjs),
+because Debian's python3 has no onnxruntime.
+
+Only the standard library and numpy are imported here, so the scripts that need neither torch nor onnx
+(and their tests) can use it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ORT_RUN = os.path.join(HERE, "ort_run.cjs")
+
+MANIFEST_SCHEMA = "medsam-ohif/model-manifest@1"
+
+#: The six roles of SAM's ONNX decoder contract and the names Meta's export (and ours) gives them.
+SAM_DECODER_INPUTS = {
+    "embedding": "image_embeddings",
+    "pointCoords": "point_coords",
+    "pointLabels": "point_labels",
+    "maskInput": "mask_input",
+    "hasMaskInput": "has_mask_input",
+    "origImSize": "orig_im_size",
+}
+
+
+def sha256_file(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_entry(path: str, relative_to: str) -> dict:
+    """{file, sha256, bytes} for a model file, its path relative to the manifest's directory."""
+    return {
+        "file": os.path.relpath(path, relative_to).replace(os.sep, "/"),
+        "sha256": sha256_file(path),
+        "bytes": os.path.getsize(path),
+    }
+
+
+def write_json(path: str, obj) -> None:
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=2)
+        f.write("\n")
+
+
+# --------------------------------------------------------------------------------------------------
+# onnxruntime-node
+
+_NP_TYPES = {"float32": "float32", "uint8": "uint8", "int64": "int64", "int32": "int32", "float64": "float64"}
+
+
+def node_available() -> str | None:
+    """None when `node` can load onnxruntime-node from this repository, else the reason it cannot."""
+    node = shutil.which("node")
+    if node is None:
+        return "node is not on PATH"
+    probe = subprocess.run(
+        [node, "-e", "require('onnxruntime-node')"], cwd=HERE, capture_output=True, text=True
+    )
+    if probe.returncode != 0:
+        return "onnxruntime-node cannot be loaded (run npm install in the repository): " + probe.stderr.strip()[-300:]
+    return None
+
+
+def run_onnx(model_path: str, feeds: dict, outputs: list | None = None) -> tuple[dict, dict]:
+    """Runs `model_path` on numpy arrays with onnxruntime-node (CPU).
+
+    Returns ({output name: numpy array}, info) where info holds the session's input/output metadata
+    and createMs/runMs.
+    """
+    import numpy as np
+
+    with tempfile.TemporaryDirectory(prefix="ort_run_") as tmp:
+        job = {"model": os.path.abspath(model_path), "feeds": {}, "outDir": os.path.join(tmp, "out")}
+        if outputs is not None:
+            job["outputs"] = list(outputs)
+        for i, (name, array) in enumerate(feeds.items()):
+            array = np.ascontiguousarray(array)
+            kind = _NP_TYPES.get(array.dtype.name)
+            if kind is None:
+                raise TypeError(f"feed {name}: unsupported dtype {array.dtype}")
+            file = os.path.join(tmp, f"in{i}.bin")
+            array.astype(array.dtype.newbyteorder("<"), copy=False).tofile(file)
+            job["feeds"][name] = {"file": file, "type": kind, "dims": list(array.shape)}
+        job_file = os.path.join(tmp, "job.json")
+        write_json(job_file, job)
+        proc = subprocess.run(["node", ORT_RUN, job_file], cwd=HERE, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"onnxruntime-node failed on {model_path}:\n{proc.stderr.strip()}")
+        info = json.loads(proc.stdout.strip().splitlines()[-1])
+        results = {}
+        for name, spec in info.pop("results").items():
+            data = np.fromfile(spec["file"], dtype=np.dtype(spec["type"]).newbyteorder("<"))
+            results[name] = data.reshape(spec["dims"])
+        return results, info
