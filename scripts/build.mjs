@@ -21,6 +21,9 @@ targets.push({
   logLevel: 'warning',
 });
 
+// The embedding service (server/dist/main.cjs and its worker-thread entry).
+targets.push((await import('../server/build-target.mjs')).serverBuildTarget(root));
+
 // Browser bundles register themselves here (see scripts/bundles.mjs when present).
 const bundles = join(root, 'scripts/bundles.mjs');
 if (existsSync(bundles)) targets.push(...(await import(bundles)).browserBuildTargets(root));
