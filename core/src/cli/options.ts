@@ -10,7 +10,8 @@ export const USAGE = `usage:
                  [--backend node|wasm] [--threads N] [--json]
   medsam embed   --model <manifest.json> --image <file> --out <embedding.npy> [same image options] [--json]
 
-  --box         x = column, y = row, in the image's pixel coordinates (MedSAM's convention)
+  --box         x = column, y = row, in the image's pixel coordinates (MedSAM's convention);
+                write --box=-5,10,90,80 when the first number is negative
   --slice       NIfTI slice along the 3rd axis (default: the middle one)
   --window      CT window: ${Object.keys(CT_WINDOW_PRESETS).join(', ')} or "lower,upper" in HU (default medsam-paper = -500,1000)
   --backend     node: onnxruntime-node (default); wasm: onnxruntime-web's WASM build, as browsers run it
