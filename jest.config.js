@@ -8,7 +8,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform: { '^.+\\.(t|j)sx?$': swc },
-      testMatch: ['<rootDir>/core/src/**/*.test.ts', '<rootDir>/server/src/**/*.test.ts', '<rootDir>/extensions/*/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
+      testMatch: ['<rootDir>/core/src/**/*.test.ts', '<rootDir>/server/src/**/*.test.ts', '<rootDir>/extensions/*/src/**/*.test.ts', '<rootDir>/modes/*/src/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
       transformIgnorePatterns: ['/node_modules/(?!(@cornerstonejs|@ohif|dcmjs|@kitware|gl-matrix|d3-[a-z-]+|internmap|comlink|@icr)/)'],
     },
     {

@@ -1,0 +1,49 @@
+import type { Box } from '@medsam-ohif/core';
+import type { BackendName } from './config';
+import { COMMANDS } from './id';
+import { getRuntime } from './init';
+import type { CommandFn, CommandsModule } from './types/ohif';
+import { GlueError } from './utils/plainError';
+
+function isBox(v: unknown): v is Box {
+  const b = v as Partial<Box> | null;
+  return !!b && [b.x0, b.y0, b.x1, b.y1].every((n) => typeof n === 'number');
+}
+
+function text(options: Record<string, unknown>, key: string): string {
+  const v = options[key];
+  if (typeof v !== 'string' || v === '') throw new GlueError('CONFIG', `${key} must be a non-empty string`);
+  return v;
+}
+
+/**
+ * MedSAM's commands. Besides the toolbar and the panel, they let other extensions and tests drive MedSAM:
+ * `medsamSegmentBox({ viewportId, imageId, box: { x0, y0, x1, y1 } })` segments a box given in image pixels.
+ */
+export function getCommandsModule(): CommandsModule {
+  const { controller, store } = getRuntime();
+  const fns: Record<string, CommandFn> = {
+    [COMMANDS.segmentBox]: (options) => {
+      if (!isBox(options.box)) throw new GlueError('CONFIG', 'box must be { x0, y0, x1, y1 } in image pixels');
+      return controller.segmentBox({ viewportId: text(options, 'viewportId'), imageId: text(options, 'imageId'), box: options.box, slice: 0 });
+    },
+    [COMMANDS.accept]: (options) => controller.accept({ newSegment: options.newSegment === true }),
+    [COMMANDS.reject]: () => controller.reject(),
+    [COMMANDS.clear]: () => controller.clear(),
+    [COMMANDS.undo]: () => controller.undo(),
+    [COMMANDS.loadModel]: () => controller.loadModel(),
+    [COMMANDS.setModel]: (options) => controller.setModel(text(options, 'manifestUrl')),
+    [COMMANDS.setBackends]: (options) => {
+      const backends = options.backends;
+      if (!Array.isArray(backends) || backends.length === 0 || !backends.every((b) => b === 'webgpu' || b === 'wasm')) {
+        throw new GlueError('CONFIG', 'backends must be a non-empty list of "webgpu" and "wasm"');
+      }
+      controller.setBackends(backends as BackendName[]);
+    },
+    [COMMANDS.getState]: () => store.getState(),
+  };
+  return {
+    definitions: Object.fromEntries(Object.entries(fns).map(([name, commandFn]) => [name, { commandFn }])),
+    defaultContext: 'DEFAULT',
+  };
+}

@@ -1,0 +1,32 @@
+import { ConfigError, DEFAULT_CONFIG, readConfig } from './config';
+
+describe('readConfig', () => {
+  it('defaults: WebGPU then WASM, ORT from /ort/, a byte-bounded embedding cache', () => {
+    expect(readConfig()).toEqual(DEFAULT_CONFIG);
+    expect(DEFAULT_CONFIG.backends).toEqual(['webgpu', 'wasm']);
+  });
+
+  it('later sources win (appConfig.medsam, then the extension configuration)', () => {
+    const config = readConfig({ modelManifestUrl: '/a.json', backends: ['wasm'], threads: 2 }, { modelManifestUrl: '/b.json', ortBaseUrl: '/x/ort' });
+    expect(config).toMatchObject({ modelManifestUrl: '/b.json', backends: ['wasm'], threads: 2, ortBaseUrl: '/x/ort/' });
+  });
+
+  it('accepts CT window presets, explicit windows and a disabled model cache', () => {
+    expect(readConfig({ ctWindow: 'soft-tissue' }).ctWindow).toBe('soft-tissue');
+    expect(readConfig({ ctWindow: { lower: -100, upper: 200 } }).ctWindow).toEqual({ lower: -100, upper: 200 });
+    expect(readConfig({ modelCacheName: null }).modelCacheName).toBeNull();
+  });
+
+  it.each([
+    [{ backends: ['cuda'] }, /backends/],
+    [{ backends: [] }, /backends/],
+    [{ threads: 0 }, /threads/],
+    [{ embeddingCacheBytes: 1.5 }, /embeddingCacheBytes/],
+    [{ ctWindow: { lower: 5, upper: 1 } }, /ctWindow/],
+    [{ modelManifestUrl: '' }, /modelManifestUrl/],
+    ['nonsense', /object/],
+  ])('refuses %j with a message naming the setting', (source, message) => {
+    expect(() => readConfig(source)).toThrow(ConfigError);
+    expect(() => readConfig(source)).toThrow(message);
+  });
+});

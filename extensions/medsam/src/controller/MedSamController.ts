@@ -1,0 +1,221 @@
+import { segmentation as csSegmentation } from '@cornerstonejs/tools';
+import { checkBox, describeNormalization, type SourceImage } from '@medsam-ohif/core';
+import type { BackendName } from '../config';
+import { PANEL_ID } from '../id';
+import { areaMm2 } from '../image/toSourceImage';
+import type { NormalizationPolicy } from '../image/normalizationPolicy';
+import type { InferenceClient } from '../inference/InferenceClient';
+import { recordAccept, undoLastAccept } from '../segmentation/history';
+import { labelmapEditor, type LabelmapEdit } from '../segmentation/LabelmapEditor';
+import type { SegmentationTargets } from '../segmentation/segmentationTarget';
+import type { BoxCompleted } from '../tools/MedSamBoxTool';
+import type { DisplaySet, Services, Subscription } from '../types/ohif';
+import { GlueError, toPlainError } from '../utils/plainError';
+import type { ImageRef, Progress, SegmentResult } from '../worker/protocol';
+import type { ModelLoader } from './ModelLoader';
+import type { MedSamState, ResultPhase, ResultView } from './state';
+import type { Store } from './Store';
+
+/** The voxel value of a preview: shown in its own colour until accepted into a real segment. */
+export const PREVIEW_LABEL = 255;
+const PREVIEW_COLOR: [number, number, number, number] = [255, 215, 0, 255];
+
+interface Preview {
+  readonly edit: LabelmapEdit;
+  readonly mask: Uint8Array;
+  readonly imageId: string;
+  readonly viewportId: string;
+  readonly segmentationId: string;
+  /** The segmentation was made for this preview: discarding the preview removes it again. */
+  readonly createdSegmentation: boolean;
+}
+
+export interface ControllerDeps {
+  readonly services: Services;
+  readonly store: Store<MedSamState>;
+  readonly model: ModelLoader;
+  readonly client: InferenceClient;
+  readonly policy: NormalizationPolicy;
+  readonly targets: SegmentationTargets;
+  readonly readImage: (imageId: string) => Promise<{ image: SourceImage; ref: ImageRef }>;
+}
+
+/**
+ * The MedSAM interaction: box → (worker) mask → preview in the labelmap → accept into a segment or discard.
+ * It only orchestrates; pixels, inference, labelmap writes and history live in their own modules.
+ */
+export class MedSamController {
+  private preview: Preview | null = null;
+  private job = 0;
+  private subscriptions: Subscription[] = [];
+
+  constructor(private readonly deps: ControllerDeps) {}
+
+  get store(): Store<MedSamState> {
+    return this.deps.store;
+  }
+
+  onModeEnter(): void {
+    const { segmentationService, viewportGridService } = this.deps.services;
+    const refresh = () => this.refreshTarget();
+    const events = [segmentationService.EVENTS.SEGMENTATION_MODIFIED, segmentationService.EVENTS.SEGMENTATION_REPRESENTATION_MODIFIED, segmentationService.EVENTS.SEGMENTATION_REMOVED];
+    this.subscriptions = [
+      ...events.filter(Boolean).map((e) => segmentationService.subscribe(e, refresh)),
+      viewportGridService.subscribe(viewportGridService.EVENTS.ACTIVE_VIEWPORT_ID_CHANGED, refresh),
+    ];
+  }
+
+  /** OHIF destroys all segmentations on mode exit: forget anything that points into them. */
+  onModeExit(): void {
+    this.subscriptions.forEach((s) => s.unsubscribe());
+    this.subscriptions = [];
+    this.preview = null;
+    this.job++;
+    this.store.update({ job: { status: 'idle' }, target: null, result: null, error: null });
+  }
+
+  loadModel(): void {
+    this.deps.model.preload();
+  }
+
+  setModel(manifestUrl: string): void {
+    this.store.update({ manifestUrl, error: null });
+    this.deps.model.invalidate();
+    this.deps.model.preload();
+  }
+
+  setBackends(backends: readonly BackendName[]): void {
+    this.store.update({ backends, error: null });
+    this.deps.model.invalidate();
+    this.deps.model.preload();
+  }
+
+  /** A box from the tool (or the segmentBox command): segment it and show the result as a preview. */
+  async segmentBox(box: BoxCompleted): Promise<void> {
+    const job = ++this.job;
+    this.discardPreview();
+    const startedAt = Date.now();
+    // A result the user already decided on stays until replaced; an undecided one was just discarded above.
+    this.store.update((s) => ({ error: null, job: { status: 'running', stage: 'reading', startedAt }, result: s.result?.phase === 'accepted' ? s.result : null }));
+    try {
+      const displaySet = this.displaySetFor(box.viewportId, box.imageId);
+      const { image, ref } = await this.deps.readImage(box.imageId);
+      checkBox(box.box, image.rows, image.columns); // a bad box fails here, before anything changes
+      const normalization = await this.deps.policy.specFor(image, { key: displaySet.displaySetInstanceUID, imageIds: displaySet.imageIds ?? [box.imageId] });
+      await this.deps.model.ensure();
+      const result = await this.deps.client.segment({ image, imageRef: ref, normalization, box: box.box }, (p) => this.onJobProgress(job, startedAt, p));
+      if (job !== this.job) return; // a newer box superseded this one
+      this.store.update({ job: { status: 'running', stage: 'writing', startedAt } });
+      const { segmentationId, created } = await this.deps.targets.ensure(box.viewportId, displaySet, box.imageId);
+      this.showPreview(box, result, { segmentationId, created }, image, Date.now() - startedAt);
+      if (created) this.deps.services.panelService.activatePanel(PANEL_ID, true);
+    } catch (e) {
+      if (job === this.job) this.store.update({ job: { status: 'idle' }, error: toPlainError(e) });
+    }
+  }
+
+  /** Enter: the preview goes into the active segment (or a new one, when asked or when none is active). */
+  accept(options: { newSegment?: boolean } = {}): void {
+    const preview = this.preview;
+    if (!preview) return;
+    this.preview = null;
+    try {
+      labelmapEditor.revert(preview.edit);
+      const segment = this.deps.targets.segmentForAccept(preview.segmentationId, options.newSegment === true);
+      const edit = labelmapEditor.write(preview.segmentationId, segment.segmentIndex, preview.imageId, preview.mask);
+      recordAccept(edit, (undone) => this.setPhase(undone ? 'undone' : 'accepted'));
+      this.store.update((s) => ({
+        result: s.result && { ...s.result, phase: 'accepted', segmentIndex: segment.segmentIndex, segmentLabel: segment.label },
+        target: this.deps.targets.view(preview.segmentationId),
+      }));
+    } catch (e) {
+      this.store.update({ error: toPlainError(e) });
+    }
+  }
+
+  /** Esc: the preview disappears and the labelmap is as before. No-op without a preview. */
+  reject(): void {
+    if (this.discardPreview()) this.setPhase('discarded');
+  }
+
+  /** Discards a preview and forgets the last result and error (the panel's "Clear"). */
+  clear(): void {
+    this.discardPreview();
+    this.job++;
+    this.store.update({ job: { status: 'idle' }, result: null, error: null });
+  }
+
+  /** Undoes the last accept when it is the most recent edit in the viewer's history. */
+  undo(): boolean {
+    return undoLastAccept();
+  }
+
+  hasPreview(): boolean {
+    return this.preview !== null;
+  }
+
+  private showPreview(box: BoxCompleted, result: SegmentResult, target: { segmentationId: string; created: boolean }, image: SourceImage, totalMs: number): void {
+    const { segmentationId } = target;
+    const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;
+    const edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
+    try {
+      csSegmentation.config.color.setSegmentIndexColor(box.viewportId, segmentationId, PREVIEW_LABEL, PREVIEW_COLOR);
+    } catch {
+      // the preview still shows, in the colour table's own colour for that value
+    }
+    this.preview = { edit, mask: result.mask, imageId: box.imageId, viewportId: box.viewportId, segmentationId, createdSegmentation: target.created };
+    const view: ResultView = {
+      phase: 'preview',
+      imageId: box.imageId,
+      box: result.box.box,
+      boxClamped: result.box.clamped,
+      areaPixels: result.summary.areaPixels,
+      areaMm2: areaMm2(result.summary.areaPixels, image.pixelSpacing),
+      normalization: describeNormalization(result.normalization),
+      embeddingCacheHit: result.embeddingCacheHit,
+      timings: result.timings,
+      totalMs,
+      segmentationId,
+      segmentIndex: null,
+      segmentLabel: null,
+    };
+    this.store.update({ job: { status: 'idle' }, result: view, target: this.deps.targets.view(segmentationId) });
+  }
+
+  private discardPreview(): boolean {
+    const preview = this.preview;
+    if (!preview) return false;
+    this.preview = null;
+    try {
+      if (preview.createdSegmentation) this.deps.services.segmentationService.remove(preview.segmentationId);
+      else labelmapEditor.revert(preview.edit);
+    } catch {
+      // the segmentation is gone (e.g. deleted in OHIF's panel): nothing left to restore
+    }
+    return true;
+  }
+
+  private setPhase(phase: ResultPhase): void {
+    this.store.update((s) => ({ result: s.result && { ...s.result, phase } }));
+  }
+
+  private onJobProgress(job: number, startedAt: number, p: Progress): void {
+    if (job === this.job && p.kind === 'stage') this.store.update({ job: { status: 'running', stage: p.stage, startedAt } });
+  }
+
+  private displaySetFor(viewportId: string, imageId: string): DisplaySet {
+    const { viewportGridService, displaySetService } = this.deps.services;
+    const uids = viewportGridService.getDisplaySetsUIDsForViewport(viewportId) ?? [];
+    const displaySets = uids.map((uid) => displaySetService.getDisplaySetByUID(uid)).filter((d): d is DisplaySet => !!d);
+    const match = displaySets.find((d) => d.imageIds?.includes(imageId)) ?? displaySets[0];
+    if (!match) throw new GlueError('NO_IMAGE', `viewport ${viewportId} shows no series`);
+    return match;
+  }
+
+  private refreshTarget(): void {
+    const { segmentationService, viewportGridService } = this.deps.services;
+    const viewportId = viewportGridService.getActiveViewportId();
+    const active = viewportId ? segmentationService.getActiveSegmentation(viewportId) : null;
+    this.store.update({ target: this.deps.targets.view(active?.segmentationId ?? null) });
+  }
+}

@@ -1,0 +1,75 @@
+import type { MedSamConfig } from '../config';
+import type { InferenceClient } from '../inference/InferenceClient';
+import { toPlainError } from '../utils/plainError';
+import type { ModelInfo, Progress, WorkerSettings } from '../worker/protocol';
+import type { MedSamState, ModelStatus } from './state';
+import type { Store } from './Store';
+
+/** Loads the model in the worker once per (manifest, backends) and mirrors its progress into the state. */
+export class ModelLoader {
+  private pending: { key: string; promise: Promise<ModelInfo> } | null = null;
+  /** The settings of the load whose progress the state shows. */
+  private currentKey: string | null = null;
+
+  constructor(
+    private readonly client: InferenceClient,
+    private readonly store: Store<MedSamState>,
+    private readonly config: MedSamConfig,
+    private readonly baseUrl: string,
+  ) {}
+
+  settings(): WorkerSettings {
+    const { manifestUrl, backends } = this.store.getState();
+    return {
+      manifestUrl: new URL(manifestUrl, this.baseUrl).href,
+      backends,
+      ortBaseUrl: new URL(this.config.ortBaseUrl, this.baseUrl).href,
+      ...(this.config.threads ? { threads: this.config.threads } : {}),
+      embeddingCacheBytes: this.config.embeddingCacheBytes,
+      modelCacheName: this.config.modelCacheName,
+    };
+  }
+
+  /** The loaded model; starts (or joins) loading it. Rejects with the load error. */
+  ensure(): Promise<ModelInfo> {
+    const settings = this.settings();
+    const key = JSON.stringify(settings);
+    if (this.pending?.key === key) return this.pending.promise;
+    const promise = this.client.load(settings, (p) => this.onProgress(key, p));
+    this.pending = { key, promise };
+    this.currentKey = key;
+    this.setModel(key, { status: 'loading', stage: 'manifest' });
+    promise.then(
+      (info) => this.setModel(key, { status: 'ready', info }),
+      (e) => {
+        if (this.pending?.key === key) this.pending = null;
+        this.setModel(key, { status: 'error', error: toPlainError(e) });
+      },
+    );
+    return promise;
+  }
+
+  /** Loads in the background; errors only show in the state. */
+  preload(): void {
+    this.ensure().catch(() => undefined);
+  }
+
+  /** Forgets the current model so that the next ensure() loads again (new manifest or backends). */
+  invalidate(): void {
+    this.pending = null;
+    this.currentKey = null;
+    this.store.update({ model: { status: 'idle' } });
+  }
+
+  private onProgress(key: string, p: Progress): void {
+    const current = this.store.getState().model;
+    const stage = current.status === 'loading' ? current.stage : 'manifest';
+    if (p.kind === 'download') this.setModel(key, { status: 'loading', stage, download: p });
+    else this.setModel(key, { status: 'loading', stage: p.stage, ...(current.status === 'loading' && current.download ? { download: current.download } : {}) });
+  }
+
+  /** Ignores updates from a load that has since been replaced. */
+  private setModel(key: string, model: ModelStatus): void {
+    if (key === this.currentKey) this.store.update({ model });
+  }
+}

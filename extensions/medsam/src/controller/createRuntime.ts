@@ -1,0 +1,28 @@
+import type { MedSamConfig } from '../config';
+import { NormalizationPolicy } from '../image/normalizationPolicy';
+import { readSourceImage } from '../image/readSourceImage';
+import { createMedSamWorker } from '../inference/createWorker';
+import { InferenceClient } from '../inference/InferenceClient';
+import { SegmentationTargets } from '../segmentation/segmentationTarget';
+import type { Services } from '../types/ohif';
+import { MedSamController } from './MedSamController';
+import { ModelLoader } from './ModelLoader';
+import { initialState, type MedSamState } from './state';
+import { Store } from './Store';
+
+/** Everything the extension's modules share, built once in preRegistration. */
+export interface MedSamRuntime {
+  readonly config: MedSamConfig;
+  readonly store: Store<MedSamState>;
+  readonly controller: MedSamController;
+}
+
+export function createRuntime(services: Services, config: MedSamConfig, baseUrl: string = globalThis.location.href): MedSamRuntime {
+  const store = new Store(initialState(config.modelManifestUrl, config.backends));
+  const client = new InferenceClient(() => createMedSamWorker(config.workerUrl));
+  const model = new ModelLoader(client, store, config, baseUrl);
+  const policy = new NormalizationPolicy(config.ctWindow, async (imageId) => (await readSourceImage(imageId)).image);
+  const targets = new SegmentationTargets(services.segmentationService);
+  const controller = new MedSamController({ services, store, model, client, policy, targets, readImage: readSourceImage });
+  return { config, store, controller };
+}

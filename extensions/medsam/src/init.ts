@@ -1,0 +1,39 @@
+import { addTool } from '@cornerstonejs/tools';
+import { ConfigError, readConfig, type MedSamConfig } from './config';
+import { createRuntime, type MedSamRuntime } from './controller/createRuntime';
+import { medSamBoxToolWith } from './tools/MedSamBoxTool';
+import type { ExtensionParams } from './types/ohif';
+import { toPlainError } from './utils/plainError';
+
+let runtime: MedSamRuntime | null = null;
+
+/** The runtime built in preRegistration; module getters run after it. */
+export function getRuntime(): MedSamRuntime {
+  if (!runtime) throw new Error('the MedSAM extension was used before its preRegistration ran');
+  return runtime;
+}
+
+function configFrom(params: ExtensionParams): { config: MedSamConfig; error: unknown } {
+  try {
+    return { config: readConfig(params.appConfig?.medsam, params.configuration), error: null };
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return { config: readConfig(), error: Object.assign(e, { code: 'CONFIG' }) };
+  }
+}
+
+/** Reads the settings, builds the runtime and registers the box tool with cornerstone. */
+export function preRegistration(params: ExtensionParams): void {
+  const { config, error } = configFrom(params);
+  const rt = createRuntime(params.servicesManager.services, config);
+  runtime = rt;
+  if (error) rt.store.update({ error: toPlainError(error) });
+  addTool(
+    medSamBoxToolWith({
+      onBoxCompleted: (box) => void rt.controller.segmentBox(box),
+      onBoxError: (e) => rt.store.update({ error: toPlainError(e) }),
+      onAccept: () => rt.controller.accept(),
+      onReject: () => rt.controller.reject(),
+    }),
+  );
+}

@@ -1,0 +1,30 @@
+import React, { useSyncExternalStore } from 'react';
+import type { MedSamRuntime } from '../controller/createRuntime';
+import { ErrorBox } from './ErrorBox';
+import { ModelSection } from './ModelSection';
+import { JobLine, ResultSection, TargetLine } from './ResultSection';
+import { styles } from './styles';
+
+/** The MedSAM side panel: model and backend, progress, target segment, the last result, errors. */
+export function MedSamPanel({ runtime }: { runtime: MedSamRuntime }) {
+  const { store, controller } = runtime;
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  return (
+    <div style={styles.panel} data-cy="medsam-panel">
+      <div style={styles.muted}>Select the MedSAM tool, then drag a box around an organ or lesion on a slice.</div>
+      {state.error && <ErrorBox error={state.error} onDismiss={() => store.update({ error: null })} />}
+      <JobLine job={state.job} />
+      {state.result && (
+        <ResultSection
+          result={state.result}
+          onAccept={(newSegment) => controller.accept({ newSegment })}
+          onReject={() => controller.reject()}
+          onUndo={() => controller.undo()}
+          onClear={() => controller.clear()}
+        />
+      )}
+      <TargetLine target={state.target} />
+      <ModelSection state={state} onLoad={(url) => controller.setModel(url)} onBackends={(b) => controller.setBackends(b)} />
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import React, { useEffect, useState } from 'react';
+import type { JobStatus, ResultView, TargetView } from '../controller/state';
+import { formatArea, formatBox, formatMs, stageText } from './format';
+import { styles } from './styles';
+
+const PHASE_TEXT: Record<ResultView['phase'], string> = {
+  preview: 'Preview: Enter accepts, Esc discards',
+  accepted: 'Accepted',
+  discarded: 'Discarded',
+  undone: 'Accept undone',
+};
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+export function JobLine({ job }: { job: JobStatus }) {
+  const now = useNow(job.status === 'running');
+  if (job.status !== 'running') return null;
+  return (
+    <div style={styles.section} data-cy="medsam-job">
+      {stageText(job.stage)}… <span style={styles.muted}>{formatMs(Math.max(0, now - job.startedAt))}</span>
+    </div>
+  );
+}
+
+export function TargetLine({ target }: { target: TargetView | null }) {
+  return (
+    <div style={styles.section} data-cy="medsam-target">
+      <div style={styles.heading}>Target</div>
+      {target ? (
+        <div>
+          {target.segmentationLabel} ·{' '}
+          {target.segmentIndex !== null ? `segment ${target.segmentIndex}${target.segmentLabel ? ` "${target.segmentLabel}"` : ''}` : 'a new segment'}
+        </div>
+      ) : (
+        <div style={styles.muted}>No segmentation yet: the first result creates one for the series.</div>
+      )}
+    </div>
+  );
+}
+
+interface ResultProps {
+  readonly result: ResultView;
+  readonly onAccept: (newSegment: boolean) => void;
+  readonly onReject: () => void;
+  readonly onUndo: () => void;
+  readonly onClear: () => void;
+}
+
+export function ResultSection({ result, onAccept, onReject, onUndo, onClear }: ResultProps) {
+  const rows: [string, string][] = [
+    ['Area', `${formatArea(result.areaMm2)}, ${result.areaPixels} pixels`],
+    ['Box', `${formatBox(result.box)}${result.boxClamped ? ' (cut to the image)' : ''}`],
+    ['Intensity', result.normalization],
+    ['Time', `${formatMs(result.totalMs)}${result.embeddingCacheHit ? ' (image embedding reused)' : ''}`],
+  ];
+  if (result.segmentIndex !== null) rows.push(['Segment', `${result.segmentIndex}${result.segmentLabel ? ` "${result.segmentLabel}"` : ''}`]);
+  return (
+    <div style={styles.section} data-cy="medsam-result" data-phase={result.phase}>
+      <div style={styles.heading}>Result</div>
+      <div style={styles.value} data-cy="medsam-result-phase">
+        {PHASE_TEXT[result.phase]}
+      </div>
+      <table style={styles.table}>
+        <tbody>
+          {rows.map(([label, value]) => (
+            <tr key={label}>
+              <td style={styles.cellLabel}>{label}</td>
+              <td data-cy={`medsam-result-${label.toLowerCase()}`}>{value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div style={styles.row}>
+        {result.phase === 'preview' && (
+          <>
+            <button style={styles.primary} onClick={() => onAccept(false)} data-cy="medsam-accept">
+              Accept (Enter)
+            </button>
+            <button style={styles.button} onClick={() => onAccept(true)} data-cy="medsam-accept-new">
+              As new segment
+            </button>
+            <button style={styles.button} onClick={onReject} data-cy="medsam-reject">
+              Discard (Esc)
+            </button>
+          </>
+        )}
+        {result.phase === 'accepted' && (
+          <button style={styles.button} onClick={onUndo} data-cy="medsam-undo">
+            Undo (Ctrl+Z)
+          </button>
+        )}
+        {result.phase !== 'preview' && (
+          <button style={styles.button} onClick={onClear} data-cy="medsam-clear">
+            Clear
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,138 @@
+import { getEnabledElement, type Types } from '@cornerstonejs/core';
+import { cursors, drawing, Enums, LabelmapBaseTool, utilities, type Types as ToolTypes } from '@cornerstonejs/tools';
+import { BOX_TOOL_NAME } from '../id';
+import { boxOnViewportImage, type BoxOnImage } from './viewportImage';
+
+/** What the tool reports when a box is completed. */
+export interface BoxCompleted extends BoxOnImage {
+  readonly viewportId: string;
+}
+
+/** Behaviour the tool delegates (set through its configuration). */
+export interface MedSamBoxToolConfiguration {
+  /** Called with the box in image pixels once the drag ends. */
+  onBoxCompleted?: (box: BoxCompleted) => void;
+  /** Called when the box cannot be mapped to an image (e.g. a reformatted viewport). */
+  onBoxError?: (error: unknown) => void;
+  /** OHIF's acceptPreview command (Enter) and rejectPreview / cancelActiveOperation (Esc) land here. */
+  onAccept?: () => void;
+  onReject?: () => void;
+  /** Colour of the box while it is drawn. */
+  color?: string;
+}
+
+interface DrawState {
+  readonly element: HTMLDivElement;
+  readonly viewportIdsToRender: string[];
+  readonly start: Types.Point3;
+  end: Types.Point3;
+  moved: boolean;
+}
+
+type InteractionEvent = ToolTypes.EventTypes.InteractionEventType;
+
+const defaultProps = (configuration: MedSamBoxToolConfiguration): ToolTypes.ToolProps => ({
+  supportedInteractionTypes: ['Mouse', 'Touch'],
+  configuration: { color: 'rgb(255, 215, 0)', ...configuration },
+});
+
+/**
+ * The MedSAM box prompt: drag a rectangle on a stack viewport, or a volume viewport in the acquisition plane.
+ * It keeps no annotation: when the drag ends it hands the box (image pixels + imageId) to its configured
+ * handler and clears the drawing. It extends LabelmapBaseTool so that OHIF's own Enter/Esc preview hotkeys
+ * (acceptPreview, cancelActiveOperation) reach it, as they reach cornerstone's AI tools.
+ */
+export class MedSamBoxTool extends LabelmapBaseTool {
+  static override toolName = BOX_TOOL_NAME;
+  private drawState: DrawState | null = null;
+
+  constructor(toolProps: ToolTypes.PublicToolProps = {}, defaultToolProps: ToolTypes.ToolProps = defaultProps({})) {
+    super(toolProps, defaultToolProps);
+  }
+
+  private get settings(): MedSamBoxToolConfiguration {
+    return this.configuration as MedSamBoxToolConfiguration;
+  }
+
+  preMouseDownCallback = (evt: InteractionEvent): boolean => {
+    if (this.drawState) return true;
+    const { element, currentPoints } = evt.detail;
+    const start = [...currentPoints.world] as Types.Point3;
+    this.drawState = {
+      element: element as HTMLDivElement,
+      viewportIdsToRender: utilities.viewportFilters.getViewportIdsWithToolToRender(element, this.getToolName()),
+      start,
+      end: start,
+      moved: false,
+    };
+    this.listen(element, true);
+    cursors.elementCursor.hideElementCursor(element);
+    evt.preventDefault();
+    return true;
+  };
+
+  private onDrag = (evt: InteractionEvent): void => {
+    const state = this.drawState;
+    if (!state) return;
+    state.end = [...evt.detail.currentPoints.world] as Types.Point3;
+    state.moved = true;
+    utilities.triggerAnnotationRenderForViewportIds(state.viewportIdsToRender);
+  };
+
+  private onEnd = (evt: InteractionEvent): void => {
+    const state = this.drawState;
+    if (!state) return;
+    this.drawState = null;
+    this.listen(state.element, false);
+    cursors.elementCursor.resetElementCursor(state.element);
+    utilities.triggerAnnotationRenderForViewportIds(state.viewportIdsToRender);
+    if (!state.moved) return;
+    const enabled = getEnabledElement(evt.detail.element);
+    if (!enabled) return;
+    try {
+      const box = boxOnViewportImage(enabled.viewport, state.start, state.end);
+      this.settings.onBoxCompleted?.({ ...box, viewportId: enabled.viewport.id });
+    } catch (e) {
+      this.settings.onBoxError?.(e);
+    }
+  };
+
+  private listen(element: HTMLDivElement, on: boolean): void {
+    const method = on ? element.addEventListener.bind(element) : element.removeEventListener.bind(element);
+    const E = Enums.Events;
+    for (const type of [E.MOUSE_DRAG, E.MOUSE_MOVE, E.TOUCH_DRAG]) method(type, this.onDrag as EventListener);
+    for (const type of [E.MOUSE_UP, E.MOUSE_CLICK, E.TOUCH_END, E.TOUCH_TAP]) method(type, this.onEnd as EventListener);
+  }
+
+  renderAnnotation = (enabledElement: Types.IEnabledElement, svgDrawingHelper: ToolTypes.SVGDrawingHelper): boolean => {
+    const state = this.drawState;
+    if (!state || !state.moved || enabledElement.viewport.element !== state.element) return false;
+    const { viewport } = enabledElement;
+    drawing.drawRect(svgDrawingHelper, 'medsam-box', '0', viewport.worldToCanvas(state.start), viewport.worldToCanvas(state.end), {
+      color: this.settings.color ?? 'rgb(255, 215, 0)',
+      lineDash: '4,4',
+      lineWidth: 2,
+    });
+    return true;
+  };
+
+  override acceptPreview(): void {
+    this.settings.onAccept?.();
+  }
+
+  override rejectPreview(): void {
+    this.settings.onReject?.();
+  }
+}
+
+/**
+ * The tool class with its behaviour as default configuration: OHIF's tool groups add tools by name with
+ * JSON-only configuration, so the handlers travel with the class registered through addTool.
+ */
+export function medSamBoxToolWith(configuration: MedSamBoxToolConfiguration): typeof MedSamBoxTool {
+  return class ConfiguredMedSamBoxTool extends MedSamBoxTool {
+    constructor(toolProps: ToolTypes.PublicToolProps = {}) {
+      super(toolProps, defaultProps(configuration));
+    }
+  };
+}

@@ -1,0 +1,53 @@
+import type { InferenceBackend } from '@medsam-ohif/core';
+import { createOrtWebBackend, type OrtWebModule } from '@medsam-ohif/core/src/runtimes/ortWeb';
+import type { BackendName } from '../config';
+import type { WorkerSettings } from './protocol';
+
+export interface OrtRuntime {
+  readonly backend: InferenceBackend;
+  readonly providers: readonly BackendName[];
+  readonly threads: number;
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<unknown>;
+}
+
+/** WebGPU counts only when the browser hands out an adapter (a software one in headless test browsers). */
+async function hasWebGpuAdapter(): Promise<boolean> {
+  const gpu = (globalThis.navigator as Navigator & { gpu?: GpuLike }).gpu;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) != null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The ORT build for the providers: the plain WASM build (the same .wasm that onnxruntime-web loads under
+ * Node, so the CLI's `--backend wasm` reproduces the browser bit for bit) unless WebGPU is usable.
+ */
+export function ortModuleFile(providers: readonly BackendName[]): string {
+  return providers[0] === 'webgpu' ? 'ort.webgpu.min.mjs' : 'ort.wasm.min.mjs';
+}
+
+export function defaultThreads(isolated: boolean, hardwareConcurrency: number | undefined): number {
+  return isolated ? Math.max(1, Math.min(4, hardwareConcurrency ?? 1)) : 1;
+}
+
+/** Loads onnxruntime-web from the configured URL (never bundled: its own workers and .wasm sit beside it). */
+export async function openOrtRuntime(settings: WorkerSettings): Promise<OrtRuntime> {
+  const webgpu = settings.backends.includes('webgpu') && (await hasWebGpuAdapter());
+  const providers = settings.backends.filter((b) => b === 'wasm' || webgpu);
+  if (providers.length === 0) {
+    throw new Error('WebGPU is the only configured backend, but this browser offers no WebGPU adapter: add "wasm" to medsam.backends');
+  }
+  const isolated = globalThis.crossOriginIsolated === true;
+  const threads = isolated ? settings.threads ?? defaultThreads(true, globalThis.navigator?.hardwareConcurrency) : 1;
+  const url = new URL(ortModuleFile(providers), settings.ortBaseUrl).href;
+  const ort = (await import(/* webpackIgnore: true */ /* @vite-ignore */ url)) as OrtWebModule;
+  ort.env.wasm.proxy = false;
+  const backend = createOrtWebBackend(ort, { executionProviders: providers, threads, wasmPaths: settings.ortBaseUrl });
+  return { backend, providers, threads };
+}

@@ -1,0 +1,75 @@
+import { composeMode } from './composeMode';
+import { MEDSAM, MODE_ID } from './ids';
+import type { ModeContext, ModeInstance, Route } from './types';
+
+function layoutTemplate(this: Route) {
+  return this.layoutInstance;
+}
+
+const base = (): ModeInstance => ({
+  id: '@ohif/mode-segmentation',
+  routeName: 'segmentation',
+  displayName: 'Segmentation',
+  routes: [{ path: 'template', layoutTemplate, layoutInstance: { id: 'layout', props: { rightPanels: ['seg-panel'], leftPanels: ['series'] } } }],
+  extensions: { '@ohif/extension-cornerstone': '^3.0.0' },
+  toolbarButtons: [{ $reference: 'cornerstone.toolbarButtons' }],
+  toolGroupAdditions: { default: [], mpr: [], volume3d: [] },
+  onModeEnter: jest.fn(function (this: ModeInstance) {
+    (this as unknown as { entered: boolean }).entered = true;
+  }),
+});
+
+const context = () => {
+  const updateSection = jest.fn();
+  const runCommand = jest.fn();
+  const ctx = { servicesManager: { services: { toolbarService: { updateSection } } }, commandsManager: { runCommand }, extensionManager: {} } as unknown as ModeContext;
+  return { ctx, updateSection, runCommand };
+};
+
+describe('composeMode', () => {
+  it('is the segmentation mode with its own id and route, and the MedSAM panel first', () => {
+    const mode = composeMode(base(), false);
+    expect(mode.id).toBe(MODE_ID);
+    expect(mode.routeName).toBe('medsam');
+    const route = mode.routes[0];
+    expect(route.path).toBe('medsam');
+    expect(route.layoutInstance.props.rightPanels).toEqual([MEDSAM.panel, 'seg-panel']);
+    expect(route.layoutInstance.props.leftPanels).toEqual(['series']);
+    expect(route.layoutTemplate.call(route)).toBe(route.layoutInstance);
+  });
+
+  it('adds the button pack and the box tool (passive) to the 2D tool groups', () => {
+    const mode = composeMode(base(), false);
+    expect(mode.toolbarButtons).toEqual([{ $reference: 'cornerstone.toolbarButtons' }, { $reference: MEDSAM.toolbarButtons }]);
+    expect(mode.toolGroupAdditions).toEqual({
+      default: [{ passive: [{ toolName: MEDSAM.toolName }] }],
+      mpr: [{ passive: [{ toolName: MEDSAM.toolName }] }],
+      volume3d: [],
+    });
+  });
+
+  it('lists the extension as a dependency only when OHIF can import it by name', () => {
+    expect(composeMode(base(), false).extensions).toEqual({ '@ohif/extension-cornerstone': '^3.0.0' });
+    expect(composeMode(base(), true).extensions).toEqual({ '@ohif/extension-cornerstone': '^3.0.0', [MEDSAM.extensionId]: MEDSAM.extensionVersion });
+  });
+
+  it('on enter: the base mode first, then the MedSAM button on the main toolbar and the model starts loading', () => {
+    const b = base();
+    const mode = composeMode(b, false);
+    const { ctx, updateSection, runCommand } = context();
+    mode.onModeEnter!.call(mode, ctx);
+    expect(b.onModeEnter).toHaveBeenCalledWith(ctx);
+    expect((mode as unknown as { entered: boolean }).entered).toBe(true); // `this` is the MedSAM mode
+    expect(updateSection).toHaveBeenCalledWith('primary', [MEDSAM.toolName]);
+    expect(runCommand).toHaveBeenCalledWith(MEDSAM.loadModelCommand);
+  });
+
+  it('valid for image modalities, not for studies without images', () => {
+    const mode = composeMode(base(), false);
+    expect(mode.isValidMode!.call(mode, { modalities: 'CT' }).valid).toBe(true);
+    expect(mode.isValidMode!.call(mode, { modalities: 'MR\\SEG' }).valid).toBe(true);
+    expect(mode.isValidMode!.call(mode, { modalities: 'OT' }).valid).toBe(true);
+    expect(mode.isValidMode!.call(mode, { modalities: 'SR\\SEG' }).valid).toBe(false);
+    expect(mode.isValidMode!.call(mode, { modalities: 'SM' }).valid).toBe(false);
+  });
+});

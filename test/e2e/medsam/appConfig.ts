@@ -1,0 +1,17 @@
+// The viewer's app-config.js for the run-time path: the project's own config (config/viewer/app-config.mjs,
+// an ES module jest cannot import, so a child node evaluates it) with our bundle URLs and MedSAM settings.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+export const EXTENSION_URL = '/medsam/medsam-extension.mjs';
+export const MODE_URL = '/medsam/medsam-mode.mjs';
+
+export function medsamAppConfigJs(repoRoot: string, medsam: Record<string, unknown>): string {
+  const script = `
+    import { buildAppConfig, toAppConfigJs } from ${JSON.stringify(path.join(repoRoot, 'config/viewer/app-config.mjs'))};
+    const o = JSON.parse(process.argv[1]);
+    const config = buildAppConfig({ extensions: [o.extension], modes: [o.mode], modelManifestUrl: o.medsam.modelManifestUrl });
+    config.medsam = { ...config.medsam, ...o.medsam };
+    process.stdout.write(toAppConfigJs(config));`;
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify({ extension: EXTENSION_URL, mode: MODE_URL, medsam })], { encoding: 'utf8' });
+}
