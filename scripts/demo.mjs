@@ -4,6 +4,8 @@
 //   --no-bundles    the unmodified viewer (no MedSAM extension/mode)
 //   --no-build      do not run scripts/build.mjs first
 //   --once          start, print, stop (a smoke check and a timing)
+//   --no-embedding-service  no embedding service (by default one serves the model's wrapped uint8 encoder on
+//                   loopback, proxied at /v2/, and the viewer uses it while it answers: encoderBackend "auto")
 // MEDSAM_MODEL_MANIFEST=<url or local manifest.json> points the extension at real MedSAM weights.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +28,7 @@ const { values: opts } = parseArgs({
     'no-bundles': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     once: { type: 'boolean', default: false },
+    'no-embedding-service': { type: 'boolean', default: false },
   },
 });
 
@@ -51,12 +54,14 @@ async function main() {
     }
   }
   // Also leaves .demo/viewer/ as a complete, deployable viewer with our app-config.js.
-  const appConfigJs = prepareViewer({ withBundles });
+  const embeddingService = withBundles && !opts['no-embedding-service'];
+  const appConfigJs = prepareViewer({ withBundles, embeddingService });
   const stack = await startStack({
     orthancDir: path.join(demoDir, 'orthanc'),
     orthancPort: DEFAULT_ORTHANC_PORT,
     port: await pickPort(Number(opts.port)),
     appConfigJs,
+    embeddingService,
   });
   printSummary(stack, withBundles, Date.now() - t0);
 
@@ -82,6 +87,8 @@ function printSummary(stack, withBundles, ms) {
   if (!withBundles) console.log('MedSAM bundles: off (--no-bundles): the stock viewer');
   else if (!bundles.extensions.length && !bundles.modes.length) console.log('MedSAM bundles: none in dist/bundles yet: the stock viewer');
   else console.log(`MedSAM bundles: ${[...bundles.extensions, ...bundles.modes].join(' ')}`);
+  const service = stack.embeddings;
+  if (withBundles) console.log(`Embedding service: ${service ? `${service.url} (same origin at /v2/, encoderBackend "auto")` : 'off: embeddings are computed in the browser'}`);
   console.log(`Model manifest: ${modelManifestUrl}${process.env[MODEL_MANIFEST_ENV] ? '' : `  (set ${MODEL_MANIFEST_ENV} for real MedSAM weights)`}`);
   console.log('\nStudies:');
   for (const s of manifest.studies) {

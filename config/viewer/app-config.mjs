@@ -4,20 +4,25 @@
 
 export const DEFAULT_MODEL_MANIFEST_URL = '/models/test-tiny/manifest.json';
 
+/** Where the demo's viewer server proxies the embedding service: the origin root (its paths start with /v2/). */
+export const DEMO_EMBEDDING_SERVICE_URL = '/';
+
 /**
  * @param {object} o
  * @param {string[]} [o.extensions] URLs of extension bundles; OHIF `import()`s every string entry.
  * @param {string[]} [o.modes] URLs of mode bundles.
  * @param {string} [o.modelManifestUrl] what the MedSAM extension loads; read as `appConfig.medsam`.
+ * @param {string} [o.embeddingServiceUrl] base URL of an embedding service: embeddings then come from it while
+ *   it answers, else from the browser (`encoderBackend: 'auto'`).
  */
-export function buildAppConfig({ extensions = [], modes = [], modelManifestUrl = DEFAULT_MODEL_MANIFEST_URL } = {}) {
+export function buildAppConfig({ extensions = [], modes = [], modelManifestUrl = DEFAULT_MODEL_MANIFEST_URL, embeddingServiceUrl } = {}) {
   return {
     routerBasename: '/',
     extensions,
     modes,
     // A run-time extension entry is a bare URL, so OHIF hands its preRegistration an empty `configuration`;
     // our settings travel in the app config instead (`appConfig.medsam`, see extensions/medsam/src/config.ts).
-    medsam: { modelManifestUrl, ortBaseUrl: '/ort/' },
+    medsam: { modelManifestUrl, ortBaseUrl: '/ort/', ...(embeddingServiceUrl ? { encoderBackend: 'auto', embeddingServiceUrl } : {}) },
     customizationService: {},
     showStudyList: true,
     maxNumberOfWebWorkers: 3,

@@ -16,3 +16,10 @@ export function resolveModelManifest(value = process.env[MODEL_MANIFEST_ENV]) {
   }
   return { url: value, mount: null };
 }
+
+/** The local manifest file behind a resolved model (the default test model or a MEDSAM_MODEL_MANIFEST file); null for a URL. */
+export function localManifestPath(model, modelsDir) {
+  if (model.mount) return path.join(model.mount.dir, decodeURIComponent(model.url.slice(model.mount.prefix.length)));
+  if (model.url.startsWith('/models/')) return path.join(modelsDir, decodeURIComponent(model.url.slice('/models/'.length)));
+  return null;
+}

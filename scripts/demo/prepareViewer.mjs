@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildAppConfig, toAppConfigJs } from '../../config/viewer/app-config.mjs';
+import { buildAppConfig, DEMO_EMBEDDING_SERVICE_URL, toAppConfigJs } from '../../config/viewer/app-config.mjs';
 import { withLock } from './lock.mjs';
 import { bundlesDir, demoDir, isMain, viewerDir } from './paths.mjs';
 import { resolveModelManifest } from './modelManifest.mjs';
@@ -51,10 +51,14 @@ export function discoverBundles(dir = bundlesDir) {
   return { extensions: urls('extension'), modes: urls('mode') };
 }
 
-/** The app-config.js text: with our bundles (when built) or, withBundles false, the stock viewer. */
-export function appConfigJs({ withBundles = true, modelManifestUrl = resolveModelManifest().url } = {}) {
+/**
+ * The app-config.js text: with our bundles (when built) or, withBundles false, the stock viewer;
+ * `embeddingService` adds the same-origin embedding service (encoderBackend "auto").
+ */
+export function appConfigJs({ withBundles = true, modelManifestUrl = resolveModelManifest().url, embeddingService = false } = {}) {
   const bundles = withBundles ? discoverBundles() : { extensions: [], modes: [] };
-  return toAppConfigJs(buildAppConfig({ ...bundles, modelManifestUrl }));
+  const service = withBundles && embeddingService ? { embeddingServiceUrl: DEMO_EMBEDDING_SERVICE_URL } : {};
+  return toAppConfigJs(buildAppConfig({ ...bundles, modelManifestUrl, ...service }));
 }
 
 /** Viewer dist in place and our app-config.js written into it. Returns the config text. */

@@ -13,6 +13,9 @@ const ISOLATION_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 const PROXY_PATH = /^\/(dicom-web|wado)(\/|\?|$)/;
+// The Open Inference Protocol's paths: the embedding service, when the demo runs one.
+const EMBEDDING_PATH = /^\/v2(\/|\?|$)/;
+const INFER_PATH = /^\/v2\/models\/[^/]+(\/versions\/[^/]+)?\/infer$/;
 // Connection-level headers must not be forwarded by a proxy (RFC 9110 §7.6.1); Node frames bodies itself.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect']);
 
@@ -41,13 +44,27 @@ function sendText(res, status, body, type = 'text/plain; charset=utf-8') {
   res.end(body);
 }
 
-function proxy(req, res, target, timeoutMs) {
+/**
+ * Headers for the embedding service. It refuses browser origins it was not told about, and Host names that
+ * are not loopback: a same-origin request (Origin = our own origin) reaches it as from a plain client, and
+ * Host names the service. A foreign Origin goes through, so the service still refuses other web sites.
+ */
+function embeddingHeaders(req, target) {
+  const headers = withoutHopByHop(req.headers);
+  const own = `http://${req.headers.host}`;
+  if (headers.origin === own) delete headers.origin;
+  headers.host = new URL(target).host;
+  return headers;
+}
+
+function proxy(req, res, target, timeoutMs, { name = 'PACS', headers = withoutHopByHop(req.headers), onSent } = {}) {
   const upstream = http.request(new URL(splitIncludeFields(req.url), target), {
     method: req.method,
     // The Host header goes through unchanged: Orthanc builds RetrieveURLs from it, so they name our origin.
-    headers: withoutHopByHop(req.headers),
+    headers,
     timeout: timeoutMs,
   });
+  if (onSent) upstream.on('finish', onSent);
   upstream.on('response', (up) => {
     res.writeHead(up.statusCode, up.statusMessage, { ...withoutHopByHop(up.headers), ...ISOLATION_HEADERS });
     up.pipe(res);
@@ -58,7 +75,7 @@ function proxy(req, res, target, timeoutMs) {
     if (res.headersSent) return res.destroy(err);
     const status = err.code === 'ETIMEDOUT' ? 504 : 502;
     const body = JSON.stringify({
-      error: status === 504 ? 'PACS did not answer in time' : 'PACS unreachable',
+      error: status === 504 ? `${name} did not answer in time` : `${name} unreachable`,
       target: String(target),
       detail: `${err.code ?? ''} ${err.message}`.trim(),
     });
@@ -67,6 +84,23 @@ function proxy(req, res, target, timeoutMs) {
   // The client going away (tab closed, fetch aborted) must not leave Orthanc streaming into nothing.
   res.on('close', () => { if (!res.writableFinished) upstream.destroy(); });
   req.pipe(upstream);
+}
+
+/**
+ * /v2/* to the embedding service. `embeddings.target()` is read per request (the service may restart on
+ * another port); `onInferSent` runs once an inference request has been handed to it in full (tests kill the
+ * service right then, to fail a request that is in flight).
+ */
+function proxyEmbeddings(req, res, urlPath, embeddings) {
+  const target = embeddings.target();
+  if (!target) return sendText(res, 503, JSON.stringify({ error: 'the embedding service is not running' }), 'application/json; charset=utf-8');
+  const infer = req.method === 'POST' && INFER_PATH.test(urlPath);
+  // Longer than the client's own 120 s default: a ViT-B encoder on a busy CPU is slow, not dead.
+  proxy(req, res, target, embeddings.timeoutMs ?? 130_000, {
+    name: 'embedding service',
+    headers: embeddingHeaders(req, target),
+    onSent: infer ? embeddings.onInferSent : undefined,
+  });
 }
 
 /** Map a URL path to a file under one of the mounts; null if it escapes its root or matches none. */
@@ -125,6 +159,7 @@ export function startViewerServer({
   appConfigJs,
   proxyTimeoutMs = 30000,
   mounts: extraMounts = [],
+  embeddings = null,
 } = {}) {
   if (!orthancUrl) throw new Error('startViewerServer: orthancUrl is required');
   const root = path.resolve(viewerDir);
@@ -144,6 +179,7 @@ export function startViewerServer({
       return sendText(res, 400, 'bad URL\n');
     }
     if (PROXY_PATH.test(urlPath)) return proxy(req, res, orthancUrl, proxyTimeoutMs);
+    if (embeddings && EMBEDDING_PATH.test(urlPath)) return proxyEmbeddings(req, res, urlPath, embeddings);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed\n');
     if (urlPath === '/app-config.js' && appConfigJs !== undefined) {
       return sendText(res, 200, appConfigJs, 'text/javascript; charset=utf-8');

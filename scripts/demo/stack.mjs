@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { allFiles, prepareSamples } from '../data/prepare_samples.mjs';
-import { resolveModelManifest } from './modelManifest.mjs';
+import { serviceManifestFor, startEmbeddingService } from './embeddingService.mjs';
+import { localManifestPath, resolveModelManifest } from './modelManifest.mjs';
 import { startOrthanc, uploadInstances } from './orthanc.mjs';
-import { isMain } from './paths.mjs';
+import { isMain, modelsDir } from './paths.mjs';
 import { appConfigJs as makeAppConfigJs, ensureViewerDist } from './prepareViewer.mjs';
 import { startViewerServer } from './server.mjs';
 import { ensureSystemPackages } from './system.mjs';
@@ -34,6 +35,9 @@ function forgetStaleStorage(dir, samplesKey, log) {
  * @param {boolean} [o.withBundles] false serves the stock viewer (no MedSAM extension/mode).
  * @param {string} [o.appConfigJs] explicit app-config.js text (overrides withBundles).
  * @param {{ prefix: string, dir: string }[]} [o.mounts] extra static folders (tests serve fixtures this way).
+ * @param {boolean | { manifest: string, threads?: number }} [o.embeddingService] run the embedding service
+ *   and proxy /v2/ to it: true serves the viewer's model (its manifest_u8.json when there is one), an object
+ *   names the manifest. A remote model has no local files to serve: then there is no service (logged).
  */
 export async function startStack({
   orthancDir,
@@ -42,6 +46,7 @@ export async function startStack({
   withBundles = true,
   appConfigJs,
   mounts = [],
+  embeddingService = false,
   log = console.log,
 } = {}) {
   const timings = {};
@@ -62,15 +67,26 @@ export async function startStack({
   const orthanc = await startOrthanc({ dir, port: orthancPort });
   t('orthanc', t0);
   let server;
+  let embeddings = null;
+  // Tests arm this to kill the service right after an inference request reached it (see serveIpc).
+  let onInferSent = null;
   try {
     t0 = Date.now();
     const seeded = await uploadInstances(orthanc.url, allFiles(manifest));
     t('seed', t0);
+    if (embeddingService) {
+      t0 = Date.now();
+      const o = embeddingService === true ? { manifest: serviceManifestFor(localManifestPath(model, modelsDir)) } : embeddingService;
+      if (o.manifest) embeddings = await startEmbeddingService({ ...o, log });
+      else log('No embedding service: the model is not a local file (the viewer computes embeddings itself)');
+      t('embeddings', t0);
+    }
     server = await startViewerServer({
       port,
       orthancUrl: orthanc.url,
       appConfigJs: configText,
       mounts: model.mount ? [...mounts, model.mount] : mounts,
+      embeddings: embeddings && { target: () => embeddings.url, onInferSent: () => onInferSent?.() },
     });
     return {
       url: server.url,
@@ -80,14 +96,27 @@ export async function startStack({
       seeded,
       timings,
       modelManifestUrl: model.url,
+      embeddings,
+      /** Resolves once the service was killed (SIGKILL) right after the next inference request reached it. */
+      killEmbeddingsOnNextInfer() {
+        if (!embeddings) return Promise.reject(new Error('no embedding service is running'));
+        return new Promise((resolve, reject) => {
+          onInferSent = () => {
+            onInferSent = null;
+            embeddings.kill('SIGKILL').then(resolve, reject);
+          };
+        });
+      },
       async stop() {
         await server.close();
+        await embeddings?.stop();
         await orthanc.stop();
         if (ownsDir) fs.rmSync(dir, { recursive: true, force: true });
       },
     };
   } catch (err) {
     await server?.close();
+    await embeddings?.stop();
     await orthanc.stop();
     if (ownsDir) fs.rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -109,13 +138,20 @@ function serveIpc() {
         ensureSystemPackages({ forTests: true, log: (line) => process.stderr.write(`[stack] ${line}\n`) });
         stack = await startStack({ ...msg.options, log: (line) => process.stderr.write(`[stack] ${line}\n`) });
         const { url, manifest, seeded, timings, modelManifestUrl } = stack;
-        reply(msg, { ok: true, url, orthancUrl: stack.orthanc.url, manifest, seeded, timings, modelManifestUrl });
+        const embeddingServiceUrl = stack.embeddings?.url ?? null;
+        reply(msg, { ok: true, url, orthancUrl: stack.orthanc.url, manifest, seeded, timings, modelManifestUrl, embeddingServiceUrl });
       } else if (msg.cmd === 'orthanc.stop') {
         await stack.orthanc.stop();
         reply(msg, { ok: true });
       } else if (msg.cmd === 'orthanc.restart') {
         await stack.orthanc.restart();
         reply(msg, { ok: true });
+      } else if (msg.cmd === 'embeddings.killOnNextInfer') {
+        await stack.killEmbeddingsOnNextInfer();
+        reply(msg, { ok: true });
+      } else if (msg.cmd === 'embeddings.restart') {
+        await stack.embeddings.restart();
+        reply(msg, { ok: true, embeddingServiceUrl: stack.embeddings.url });
       } else if (msg.cmd === 'stop') {
         await shutdown();
         reply(msg, { ok: true });

@@ -1,7 +1,8 @@
 import type { Box } from '@medsam-ohif/core';
-import type { BackendName } from './config';
 import { COMMANDS } from './id';
 import { getRuntime } from './init';
+import { saveCommands } from './store/saveCommands';
+import { setBackendsCommand } from './setBackendsCommand';
 import type { CommandFn, CommandsModule } from './types/ohif';
 import { GlueError } from './utils/plainError';
 
@@ -33,14 +34,9 @@ export function getCommandsModule(): CommandsModule {
     [COMMANDS.undo]: () => controller.undo(),
     [COMMANDS.loadModel]: () => controller.loadModel(),
     [COMMANDS.setModel]: (options) => controller.setModel(text(options, 'manifestUrl')),
-    [COMMANDS.setBackends]: (options) => {
-      const backends = options.backends;
-      if (!Array.isArray(backends) || backends.length === 0 || !backends.every((b) => b === 'webgpu' || b === 'wasm')) {
-        throw new GlueError('CONFIG', 'backends must be a non-empty list of "webgpu" and "wasm"');
-      }
-      controller.setBackends(backends as BackendName[]);
-    },
+    [COMMANDS.setBackends]: (options) => setBackendsCommand(controller, options),
     [COMMANDS.getState]: () => store.getState(),
+    ...saveCommands(),
   };
   return {
     definitions: Object.fromEntries(Object.entries(fns).map(([name, commandFn]) => [name, { commandFn }])),

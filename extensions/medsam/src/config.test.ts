@@ -17,6 +17,13 @@ describe('readConfig', () => {
     expect(readConfig({ modelCacheName: null }).modelCacheName).toBeNull();
   });
 
+  it('embedding service settings: browser by default; service, auto, FP16/FP32, prefetch and the persistent cache', () => {
+    expect(DEFAULT_CONFIG).toMatchObject({ encoderBackend: 'browser', embeddingDatatype: 'FP32', prefetch: true, prefetchSlices: 2, persistentEmbeddingCache: false });
+    const c = readConfig({ encoderBackend: 'auto', embeddingServiceUrl: '/', embeddingModel: 'medsam_encoder', embeddingToken: 'secret-token', embeddingDatatype: 'FP16', prefetchSlices: 0, persistentEmbeddingCache: true });
+    expect(c).toMatchObject({ encoderBackend: 'auto', embeddingServiceUrl: '/', embeddingModel: 'medsam_encoder', embeddingToken: 'secret-token', embeddingDatatype: 'FP16', prefetchSlices: 0, persistentEmbeddingCache: true });
+    expect(readConfig({ encoderBackend: 'service', embeddingServiceUrl: 'https://triton.example/' }).encoderBackend).toBe('service');
+  });
+
   it.each([
     [{ backends: ['cuda'] }, /backends/],
     [{ backends: [] }, /backends/],
@@ -24,6 +31,11 @@ describe('readConfig', () => {
     [{ embeddingCacheBytes: 1.5 }, /embeddingCacheBytes/],
     [{ ctWindow: { lower: 5, upper: 1 } }, /ctWindow/],
     [{ modelManifestUrl: '' }, /modelManifestUrl/],
+    [{ encoderBackend: 'gpu' }, /encoderBackend/],
+    [{ encoderBackend: 'service' }, /needs medsam.embeddingServiceUrl/],
+    [{ embeddingDatatype: 'FP64' }, /embeddingDatatype/],
+    [{ prefetchSlices: -1 }, /prefetchSlices/],
+    [{ prefetch: 'yes' }, /prefetch/],
     ['nonsense', /object/],
   ])('refuses %j with a message naming the setting', (source, message) => {
     expect(() => readConfig(source)).toThrow(ConfigError);

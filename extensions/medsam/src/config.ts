@@ -2,6 +2,13 @@ import { CT_WINDOW_PRESETS, type CtWindowPreset, type IntensityWindow } from '@m
 
 export type BackendName = 'webgpu' | 'wasm';
 
+/** Who computes image embeddings: the browser's worker, an inference service, or the service when it answers. */
+export type EncoderBackend = 'browser' | 'service' | 'auto';
+export const ENCODER_BACKENDS: readonly EncoderBackend[] = ['browser', 'service', 'auto'];
+
+/** Wire datatype of embeddings from the service (FP16 halves the download; rounding may flip edge pixels). */
+export type EmbeddingDatatype = 'FP16' | 'FP32';
+
 /** Everything a deployment can set; read from `appConfig.medsam` and the extension's own configuration. */
 export interface MedSamConfig {
   /** URL of the model manifest; the model files are resolved relative to it. */
@@ -20,6 +27,23 @@ export interface MedSamConfig {
   readonly ctWindow: CtWindowPreset | IntensityWindow;
   /** Override of the worker script URL (default: medsam-worker.mjs next to the extension bundle). */
   readonly workerUrl?: string;
+  /** Where embeddings are computed; "service" and "auto" need embeddingServiceUrl. */
+  readonly encoderBackend: EncoderBackend;
+  /** Base URL of the Open Inference Protocol v2 service (the part before /v2), e.g. "/" behind a same-origin proxy. */
+  readonly embeddingServiceUrl?: string;
+  /** The encoder's model name on the service (Triton: its repository folder); default: the manifest's name. */
+  readonly embeddingModel?: string;
+  /** Sent as a Bearer token; it is visible to every user of the viewer, so prefer a proxy that adds it. */
+  readonly embeddingToken?: string;
+  readonly embeddingDatatype: EmbeddingDatatype;
+  /** Per embedding request to the service, queue wait included. */
+  readonly embeddingTimeoutMs: number;
+  /** While the MedSAM tool is active, embed the shown slice and this many on each side in the background. */
+  readonly prefetch: boolean;
+  readonly prefetchSlices: number;
+  /** Keep embeddings in IndexedDB across page loads (they are derived from patient images: off by default). */
+  readonly persistentEmbeddingCache: boolean;
+  readonly persistentEmbeddingCacheBytes: number;
 }
 
 export const DEFAULT_CONFIG: MedSamConfig = {
@@ -29,6 +53,13 @@ export const DEFAULT_CONFIG: MedSamConfig = {
   embeddingCacheBytes: 256 * 1024 * 1024,
   modelCacheName: 'medsam-models-v1',
   ctWindow: 'medsam-paper',
+  encoderBackend: 'browser',
+  embeddingDatatype: 'FP32',
+  embeddingTimeoutMs: 120_000,
+  prefetch: true,
+  prefetchSlices: 2,
+  persistentEmbeddingCache: false,
+  persistentEmbeddingCacheBytes: 512 * 1024 * 1024,
 };
 
 export class ConfigError extends Error {
@@ -50,6 +81,27 @@ function positiveInteger(o: Json, key: string): number | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ConfigError(`medsam.${key} must be a positive integer`);
+  return v;
+}
+
+function oneOf<T extends string>(o: Json, key: string, values: readonly T[]): T | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !values.includes(v as T)) throw new ConfigError(`medsam.${key} must be one of ${values.map((x) => `"${x}"`).join(', ')}`);
+  return v as T;
+}
+
+function flag(o: Json, key: string): boolean | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw new ConfigError(`medsam.${key} must be true or false`);
+  return v;
+}
+
+function nonNegativeInteger(o: Json, key: string): number | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ConfigError(`medsam.${key} must be an integer ≥ 0`);
   return v;
 }
 
@@ -101,9 +153,22 @@ export function readConfig(...sources: unknown[]): MedSamConfig {
         embeddingCacheBytes: positiveInteger(source, 'embeddingCacheBytes'),
         ctWindow: ctWindow(source),
         workerUrl: text(source, 'workerUrl'),
+        encoderBackend: oneOf(source, 'encoderBackend', ENCODER_BACKENDS),
+        embeddingServiceUrl: text(source, 'embeddingServiceUrl'),
+        embeddingModel: text(source, 'embeddingModel'),
+        embeddingToken: text(source, 'embeddingToken'),
+        embeddingDatatype: oneOf(source, 'embeddingDatatype', ['FP16', 'FP32'] as const),
+        embeddingTimeoutMs: positiveInteger(source, 'embeddingTimeoutMs'),
+        prefetch: flag(source, 'prefetch'),
+        prefetchSlices: nonNegativeInteger(source, 'prefetchSlices'),
+        persistentEmbeddingCache: flag(source, 'persistentEmbeddingCache'),
+        persistentEmbeddingCacheBytes: positiveInteger(source, 'persistentEmbeddingCacheBytes'),
       }),
       ...(cache !== undefined ? { modelCacheName: cache as string | null } : {}),
     };
+  }
+  if (config.encoderBackend === 'service' && !config.embeddingServiceUrl) {
+    throw new ConfigError('medsam.encoderBackend "service" needs medsam.embeddingServiceUrl');
   }
   return config;
 }

@@ -43,6 +43,8 @@ export interface StackOptions {
   mounts?: Array<{ prefix: string; dir: string }>;
   /** Where the child's log goes (default: not kept). */
   logFile?: string;
+  /** Run the embedding service on this manifest (proxied at /v2/ on the viewer's origin). */
+  embeddingService?: { manifest: string; threads?: number };
 }
 
 export interface Stack {
@@ -51,6 +53,15 @@ export interface Stack {
   manifest: SampleManifest;
   modelManifestUrl: string;
   timings: Record<string, number>;
+  /** The embedding service's own loopback URL (null without one). */
+  embeddingServiceUrl: string | null;
+  /**
+   * Arms a kill: the service gets SIGKILL right after the next inference request has reached it in full
+   * (a request in flight). Resolves once it is dead; the viewer's proxy then answers that request 502.
+   */
+  killEmbeddingsOnNextInfer(): Promise<void>;
+  /** Starts the service again (a new port; the proxy follows). */
+  restartEmbeddings(): Promise<void>;
   /** Take the PACS away (the proxy then answers 502) and bring it back with the same storage and port. */
   stopOrthanc(): Promise<void>;
   restartOrthanc(): Promise<void>;
@@ -116,8 +127,16 @@ export async function startStack({ logFile, ...options }: StackOptions = {}): Pr
     child.kill();
     throw err;
   }
-  return {
+  const stack: Stack = {
     url: started.url as string,
+    embeddingServiceUrl: (started.embeddingServiceUrl as string | null) ?? null,
+    killEmbeddingsOnNextInfer: async () => {
+      await call('embeddings.killOnNextInfer');
+      stack.embeddingServiceUrl = null;
+    },
+    restartEmbeddings: async () => {
+      stack.embeddingServiceUrl = (await call('embeddings.restart')).embeddingServiceUrl as string;
+    },
     orthancUrl: started.orthancUrl as string,
     manifest: started.manifest as SampleManifest,
     modelManifestUrl: started.modelManifestUrl as string,
@@ -133,4 +152,5 @@ export async function startStack({ logFile, ...options }: StackOptions = {}): Pr
       log?.end();
     },
   };
+  return stack;
 }

@@ -16,13 +16,15 @@ export interface CliMask {
   readonly ms: number;
 }
 
-export async function cliSegment(repoRoot: string, o: { model: string; image: string; box: { x0: number; y0: number; x1: number; y1: number }; threads: number; outDir: string }): Promise<CliMask> {
-  const out = path.join(o.outDir, 'cli-mask.png');
+/** `backend` defaults to 'wasm' (the browser's runtime); 'node' is onnxruntime-node, as the embedding service runs. */
+export async function cliSegment(repoRoot: string, o: { model: string; image: string; box: { x0: number; y0: number; x1: number; y1: number }; threads: number; outDir: string; backend?: 'wasm' | 'node' }): Promise<CliMask> {
+  const backend = o.backend ?? 'wasm';
+  const out = path.join(o.outDir, backend === 'wasm' ? 'cli-mask.png' : `cli-mask-${backend}.png`);
   const box = [o.box.x0, o.box.y0, o.box.x1, o.box.y1].map(String).join(',');
   const t0 = Date.now();
   const { stdout } = await run(
     process.execPath,
-    [path.join(repoRoot, 'core/dist/medsam.cjs'), 'segment', '--model', o.model, '--image', o.image, '--box', box, '--out', out, '--json', '--backend', 'wasm', '--threads', String(o.threads)],
+    [path.join(repoRoot, 'core/dist/medsam.cjs'), 'segment', '--model', o.model, '--image', o.image, '--box', box, '--out', out, '--json', '--backend', backend, '--threads', String(o.threads)],
     { cwd: repoRoot, maxBuffer: 16 << 20 },
   );
   const ms = Date.now() - t0;

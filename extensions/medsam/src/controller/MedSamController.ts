@@ -1,6 +1,6 @@
 import { segmentation as csSegmentation } from '@cornerstonejs/tools';
 import { checkBox, describeNormalization, type SourceImage } from '@medsam-ohif/core';
-import type { BackendName } from '../config';
+import type { BackendName, EncoderBackend } from '../config';
 import { PANEL_ID } from '../id';
 import { areaMm2 } from '../image/toSourceImage';
 import type { NormalizationPolicy } from '../image/normalizationPolicy';
@@ -9,9 +9,10 @@ import { recordAccept, undoLastAccept } from '../segmentation/history';
 import { labelmapEditor, type LabelmapEdit } from '../segmentation/LabelmapEditor';
 import type { SegmentationTargets } from '../segmentation/segmentationTarget';
 import type { BoxCompleted } from '../tools/MedSamBoxTool';
-import type { DisplaySet, Services, Subscription } from '../types/ohif';
-import { GlueError, toPlainError } from '../utils/plainError';
+import type { Services, Subscription } from '../types/ohif';
+import { toPlainError } from '../utils/plainError';
 import type { ImageRef, Progress, SegmentResult } from '../worker/protocol';
+import { displaySetFor } from './embeddingInput';
 import type { ModelLoader } from './ModelLoader';
 import type { MedSamState, ResultPhase, ResultView } from './state';
 import type { Store } from './Store';
@@ -38,6 +39,8 @@ export interface ControllerDeps {
   readonly policy: NormalizationPolicy;
   readonly targets: SegmentationTargets;
   readonly readImage: (imageId: string) => Promise<{ image: SourceImage; ref: ImageRef }>;
+  /** Embeddings computed around the shown slice while the tool is active (prefetch/). */
+  readonly background?: { start(): void; stop(): void };
 }
 
 /**
@@ -63,12 +66,14 @@ export class MedSamController {
       ...events.filter(Boolean).map((e) => segmentationService.subscribe(e, refresh)),
       viewportGridService.subscribe(viewportGridService.EVENTS.ACTIVE_VIEWPORT_ID_CHANGED, refresh),
     ];
+    this.deps.background?.start();
   }
 
   /** OHIF destroys all segmentations on mode exit: forget anything that points into them. */
   onModeExit(): void {
     this.subscriptions.forEach((s) => s.unsubscribe());
     this.subscriptions = [];
+    this.deps.background?.stop();
     this.preview = null;
     this.job++;
     this.store.update({ job: { status: 'idle' }, target: null, result: null, error: null });
@@ -90,6 +95,13 @@ export class MedSamController {
     this.deps.model.preload();
   }
 
+  /** Where embeddings are computed: the browser, the inference service, or the service when it answers. */
+  setEncoderBackend(encoderBackend: EncoderBackend): void {
+    this.store.update({ encoderBackend, error: null });
+    this.deps.model.invalidate();
+    this.deps.model.preload();
+  }
+
   /** A box from the tool (or the segmentBox command): segment it and show the result as a preview. */
   async segmentBox(box: BoxCompleted): Promise<void> {
     const job = ++this.job;
@@ -98,7 +110,7 @@ export class MedSamController {
     // A result the user already decided on stays until replaced; an undecided one was just discarded above.
     this.store.update((s) => ({ error: null, job: { status: 'running', stage: 'reading', startedAt }, result: s.result?.phase === 'accepted' ? s.result : null }));
     try {
-      const displaySet = this.displaySetFor(box.viewportId, box.imageId);
+      const displaySet = displaySetFor(this.deps.services, box.viewportId, box.imageId);
       const { image, ref } = await this.deps.readImage(box.imageId);
       checkBox(box.box, image.rows, image.columns); // a bad box fails here, before anything changes
       const normalization = await this.deps.policy.specFor(image, { key: displaySet.displaySetInstanceUID, imageIds: displaySet.imageIds ?? [box.imageId] });
@@ -172,7 +184,10 @@ export class MedSamController {
       areaPixels: result.summary.areaPixels,
       areaMm2: areaMm2(result.summary.areaPixels, image.pixelSpacing),
       normalization: describeNormalization(result.normalization),
+      provenance: { modelIdentity: result.modelIdentity, normalization: result.normalization },
       embeddingCacheHit: result.embeddingCacheHit,
+      ...(result.embeddingSource ? { embeddingSource: result.embeddingSource } : {}),
+      ...(result.fallback ? { fallback: result.fallback } : {}),
       timings: result.timings,
       totalMs,
       segmentationId,
@@ -201,15 +216,6 @@ export class MedSamController {
 
   private onJobProgress(job: number, startedAt: number, p: Progress): void {
     if (job === this.job && p.kind === 'stage') this.store.update({ job: { status: 'running', stage: p.stage, startedAt } });
-  }
-
-  private displaySetFor(viewportId: string, imageId: string): DisplaySet {
-    const { viewportGridService, displaySetService } = this.deps.services;
-    const uids = viewportGridService.getDisplaySetsUIDsForViewport(viewportId) ?? [];
-    const displaySets = uids.map((uid) => displaySetService.getDisplaySetByUID(uid)).filter((d): d is DisplaySet => !!d);
-    const match = displaySets.find((d) => d.imageIds?.includes(imageId)) ?? displaySets[0];
-    if (!match) throw new GlueError('NO_IMAGE', `viewport ${viewportId} shows no series`);
-    return match;
   }
 
   private refreshTarget(): void {

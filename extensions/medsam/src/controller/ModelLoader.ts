@@ -1,7 +1,7 @@
-import type { MedSamConfig } from '../config';
+import type { EncoderBackend, MedSamConfig } from '../config';
 import type { InferenceClient } from '../inference/InferenceClient';
 import { toPlainError } from '../utils/plainError';
-import type { ModelInfo, Progress, WorkerSettings } from '../worker/protocol';
+import type { EncoderSettings, ModelInfo, Progress, WorkerSettings } from '../worker/protocol';
 import type { MedSamState, ModelStatus } from './state';
 import type { Store } from './Store';
 
@@ -19,7 +19,7 @@ export class ModelLoader {
   ) {}
 
   settings(): WorkerSettings {
-    const { manifestUrl, backends } = this.store.getState();
+    const { manifestUrl, backends, encoderBackend } = this.store.getState();
     return {
       manifestUrl: new URL(manifestUrl, this.baseUrl).href,
       backends,
@@ -27,6 +27,8 @@ export class ModelLoader {
       ...(this.config.threads ? { threads: this.config.threads } : {}),
       embeddingCacheBytes: this.config.embeddingCacheBytes,
       modelCacheName: this.config.modelCacheName,
+      encoder: encoderSettings(this.config, encoderBackend, this.baseUrl),
+      ...(this.config.persistentEmbeddingCache ? { persistentCacheBytes: this.config.persistentEmbeddingCacheBytes } : {}),
     };
   }
 
@@ -40,7 +42,10 @@ export class ModelLoader {
     this.currentKey = key;
     this.setModel(key, { status: 'loading', stage: 'manifest' });
     promise.then(
-      (info) => this.setModel(key, { status: 'ready', info }),
+      (info) => {
+        if (key === this.currentKey) this.store.update({ encoder: info.encoder ?? null });
+        this.setModel(key, { status: 'ready', info });
+      },
       (e) => {
         if (this.pending?.key === key) this.pending = null;
         this.setModel(key, { status: 'error', error: toPlainError(e) });
@@ -58,7 +63,7 @@ export class ModelLoader {
   invalidate(): void {
     this.pending = null;
     this.currentKey = null;
-    this.store.update({ model: { status: 'idle' } });
+    this.store.update({ model: { status: 'idle' }, encoder: null });
   }
 
   private onProgress(key: string, p: Progress): void {
@@ -72,4 +77,19 @@ export class ModelLoader {
   private setModel(key: string, model: ModelStatus): void {
     if (key === this.currentKey) this.store.update({ model });
   }
+}
+
+/** The service URL is resolved against the page, so "/" means "this origin" (a same-origin proxy). */
+export function encoderSettings(config: MedSamConfig, backend: EncoderBackend, baseUrl: string): EncoderSettings {
+  if (backend === 'browser' || !config.embeddingServiceUrl) return { backend };
+  return {
+    backend,
+    service: {
+      url: new URL(config.embeddingServiceUrl, baseUrl).href,
+      ...(config.embeddingModel ? { model: config.embeddingModel } : {}),
+      ...(config.embeddingToken ? { token: config.embeddingToken } : {}),
+      datatype: config.embeddingDatatype,
+      timeoutMs: config.embeddingTimeoutMs,
+    },
+  };
 }

@@ -5,6 +5,8 @@ import { createMedSamWorker } from '../inference/createWorker';
 import { InferenceClient } from '../inference/InferenceClient';
 import { SegmentationTargets } from '../segmentation/segmentationTarget';
 import type { Services } from '../types/ohif';
+import { backgroundEmbeddings } from '../prefetch/backgroundEmbeddings';
+import { embeddingInput } from './embeddingInput';
 import { MedSamController } from './MedSamController';
 import { ModelLoader } from './ModelLoader';
 import { initialState, type MedSamState } from './state';
@@ -18,11 +20,14 @@ export interface MedSamRuntime {
 }
 
 export function createRuntime(services: Services, config: MedSamConfig, baseUrl: string = globalThis.location.href): MedSamRuntime {
-  const store = new Store(initialState(config.modelManifestUrl, config.backends));
+  const store = new Store(initialState(config.modelManifestUrl, config.backends, config.encoderBackend));
   const client = new InferenceClient(() => createMedSamWorker(config.workerUrl));
+  client.listen({ encoderStatus: (encoder) => store.update({ encoder }) });
   const model = new ModelLoader(client, store, config, baseUrl);
   const policy = new NormalizationPolicy(config.ctWindow, async (imageId) => (await readSourceImage(imageId)).image);
   const targets = new SegmentationTargets(services.segmentationService);
-  const controller = new MedSamController({ services, store, model, client, policy, targets, readImage: readSourceImage });
+  const input = (viewportId: string, imageId: string) => embeddingInput({ services, policy, readImage: readSourceImage }, viewportId, imageId);
+  const background = backgroundEmbeddings(services, store, client, config, input);
+  const controller = new MedSamController({ services, store, model, client, policy, targets, readImage: readSourceImage, background });
   return { config, store, controller };
 }

@@ -1,7 +1,7 @@
-import type { Box } from '@medsam-ohif/core';
-import type { BackendName } from '../config';
+import type { Box, NormalizationRecord } from '@medsam-ohif/core';
+import type { BackendName, EncoderBackend } from '../config';
 import type { PlainError } from '../utils/plainError';
-import type { ModelInfo, ProgressStage } from '../worker/protocol';
+import type { EmbeddingSource, EncoderStatus, ModelInfo, ProgressStage } from '../worker/protocol';
 
 export interface DownloadProgress {
   readonly part: 'encoder' | 'decoder';
@@ -47,11 +47,33 @@ export interface ResultView {
   /** Set once accepted. */
   readonly segmentIndex: number | null;
   readonly segmentLabel: string | null;
+  /** What a saved DICOM-SEG records about this result (see store/provenance.ts). */
+  readonly provenance?: { readonly modelIdentity: string; readonly normalization: NormalizationRecord };
+  /** Who computed the embedding, and why not the service where "auto" fell back. */
+  readonly embeddingSource?: EmbeddingSource;
+  readonly fallback?: string;
+}
+
+/** Background embeddings around the shown slice (while the MedSAM tool is active). */
+export interface PrefetchView {
+  readonly viewportId: string;
+  /** Slices of the series (0-based positions in its image list) and the one shown. */
+  readonly total: number;
+  readonly current: number;
+  /** Positions with an embedding ready, and those still queued or running (nearest first). */
+  readonly ready: readonly number[];
+  readonly pending: readonly number[];
+  /** The last background failure, in plain words (the box itself reports its own). */
+  readonly error: string | null;
 }
 
 export interface MedSamState {
   readonly manifestUrl: string;
   readonly backends: readonly BackendName[];
+  readonly encoderBackend: EncoderBackend;
+  /** Where embeddings come from now (from the loaded model, then the worker's reports). */
+  readonly encoder: EncoderStatus | null;
+  readonly prefetch: PrefetchView | null;
   readonly model: ModelStatus;
   readonly job: JobStatus;
   readonly target: TargetView | null;
@@ -59,6 +81,6 @@ export interface MedSamState {
   readonly error: PlainError | null;
 }
 
-export function initialState(manifestUrl: string, backends: readonly BackendName[]): MedSamState {
-  return { manifestUrl, backends, model: { status: 'idle' }, job: { status: 'idle' }, target: null, result: null, error: null };
+export function initialState(manifestUrl: string, backends: readonly BackendName[], encoderBackend: EncoderBackend = 'browser'): MedSamState {
+  return { manifestUrl, backends, encoderBackend, encoder: null, prefetch: null, model: { status: 'idle' }, job: { status: 'idle' }, target: null, result: null, error: null };
 }

@@ -73,6 +73,23 @@ describe('InferenceClient', () => {
     expect(workers).toHaveLength(2);
   });
 
+  it('cancels an embed request through the worker, and passes unsolicited reports to listeners', async () => {
+    const worker = new FakeWorker();
+    const client = new InferenceClient(() => worker);
+    const keys: (readonly string[])[] = [];
+    client.listen({ cacheKeys: (k) => keys.push(k) });
+    const abort = new AbortController();
+    const image = { rows: 1, columns: 1, pixels: new Int16Array(1) } as never;
+    const embedding = client.embed({ image, imageRef: { imageId: 'a' }, normalization: { kind: 'auto' } }, abort.signal);
+    abort.abort();
+    expect(worker.sent.map((m) => m.type)).toEqual(['embed', 'cancel']);
+    expect(worker.sent[1]).toMatchObject({ target: worker.sent[0].id });
+    worker.reply({ type: 'cacheKeys', id: 0, keys: ['k1'] });
+    worker.reply({ type: 'error', id: worker.sent[0].id, error: { code: 'CANCELLED', message: 'the request was cancelled' } });
+    await expect(embedding).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(keys).toEqual([['k1']]);
+  });
+
   it('reports a worker that cannot be constructed', async () => {
     const client = new InferenceClient(() => {
       throw new Error('SecurityError');

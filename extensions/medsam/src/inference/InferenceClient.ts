@@ -1,4 +1,4 @@
-import type { ModelInfo, Progress, SegmentRequest, SegmentResult, WireError, WorkerRequest, WorkerResponse, WorkerSettings } from '../worker/protocol';
+import type { EmbedRequest, EmbedResult, EncoderStatus, ModelInfo, Progress, SegmentRequest, SegmentResult, WireError, WorkerRequest, WorkerResponse, WorkerSettings } from '../worker/protocol';
 import { isWorkerResponse, transferablesOf } from '../worker/protocol';
 
 /** The part of a Worker the client uses (a fake in tests). */
@@ -28,13 +28,26 @@ interface Pending {
 
 type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
+/** What the worker reports without being asked. */
+export interface WorkerEvents {
+  cacheKeys?(keys: readonly string[]): void;
+  encoderStatus?(status: EncoderStatus): void;
+}
+
 /** Main-thread side of the worker protocol: one promise per request, progress through callbacks. */
 export class InferenceClient {
   private worker: WorkerLike | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Set<WorkerEvents>();
 
   constructor(private readonly createWorker: () => WorkerLike) {}
+
+  /** Listens to the worker's unsolicited reports; returns the unsubscribe function. */
+  listen(events: WorkerEvents): () => void {
+    this.listeners.add(events);
+    return () => this.listeners.delete(events);
+  }
 
   async load(settings: WorkerSettings, onProgress?: (p: Progress) => void): Promise<ModelInfo> {
     const response = await this.request({ type: 'load', settings }, onProgress);
@@ -45,6 +58,13 @@ export class InferenceClient {
   async segment(request: SegmentRequest, onProgress?: (p: Progress) => void): Promise<SegmentResult> {
     const response = await this.request({ type: 'segment', request }, onProgress);
     if (response.type !== 'segmented') throw unexpected(response);
+    return response.result;
+  }
+
+  /** Embeds an image into the worker's cache; `signal` cancels it (waiting, or a service call in flight). */
+  async embed(request: EmbedRequest, signal?: AbortSignal, onProgress?: (p: Progress) => void): Promise<EmbedResult> {
+    const response = await this.request({ type: 'embed', request }, onProgress, signal);
+    if (response.type !== 'embedded') throw unexpected(response);
     return response.result;
   }
 
@@ -59,12 +79,17 @@ export class InferenceClient {
     this.failAll(new InferenceError('WORKER_FAILED', 'the inference worker was stopped'));
   }
 
-  private request(body: RequestBody, onProgress?: (p: Progress) => void): Promise<WorkerResponse> {
+  private request(body: Exclude<RequestBody, { type: 'cancel' }>, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<WorkerResponse> {
+    if (signal?.aborted) return Promise.reject(new InferenceError('CANCELLED', 'the request was cancelled'));
     const worker = this.ensureWorker();
     const id = this.nextId++;
     const message = { ...body, id } as WorkerRequest;
+    // The worker answers a cancelled request with a CANCELLED error, so the promise always settles there.
+    const onAbort = () => this.worker === worker && worker.postMessage({ type: 'cancel', id: this.nextId++, target: id } satisfies WorkerRequest, []);
+    signal?.addEventListener('abort', onAbort, { once: true });
     return new Promise<WorkerResponse>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      const settle = () => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, { resolve: (r) => (settle(), resolve(r)), reject: (e) => (settle(), reject(e)), onProgress });
       worker.postMessage(message, transferablesOf(message));
     });
   }
@@ -91,6 +116,10 @@ export class InferenceClient {
 
   private onMessage(data: unknown): void {
     if (!isWorkerResponse(data)) return;
+    if (data.type === 'cacheKeys' || data.type === 'encoderStatus') {
+      for (const l of this.listeners) data.type === 'cacheKeys' ? l.cacheKeys?.(data.keys) : l.encoderStatus?.(data.status);
+      return;
+    }
     const pending = this.pending.get(data.id);
     if (!pending) return;
     if (data.type === 'progress') {

@@ -1,8 +1,12 @@
 import React, { useSyncExternalStore } from 'react';
 import type { MedSamRuntime } from '../controller/createRuntime';
+import { getSegSaver } from '../store/saveRuntime';
+import { EmbeddingSection } from './EmbeddingSection';
 import { ErrorBox } from './ErrorBox';
+import { FallbackNote } from './FallbackNote';
 import { ModelSection } from './ModelSection';
 import { JobLine, ResultSection, TargetLine } from './ResultSection';
+import { SaveSection } from './SaveSection';
 import { styles } from './styles';
 
 /** The MedSAM side panel: model and backend, progress, target segment, the last result, errors. */
@@ -13,6 +17,7 @@ export function MedSamPanel({ runtime }: { runtime: MedSamRuntime }) {
     <div style={styles.panel} data-cy="medsam-panel">
       <div style={styles.muted}>Select the MedSAM tool, then drag a box around an organ or lesion on a slice.</div>
       {state.error && <ErrorBox error={state.error} onDismiss={() => store.update({ error: null })} />}
+      <FallbackNote result={state.result} />
       <JobLine job={state.job} />
       {state.result && (
         <ResultSection
@@ -24,6 +29,8 @@ export function MedSamPanel({ runtime }: { runtime: MedSamRuntime }) {
         />
       )}
       <TargetLine target={state.target} />
+      <SaveSection saver={getSegSaver()} segmentationId={state.target?.segmentationId ?? null} />
+      <EmbeddingSection state={state} serviceConfigured={!!runtime.config.embeddingServiceUrl} onEncoderBackend={(b) => controller.setEncoderBackend(b)} />
       <ModelSection state={state} onLoad={(url) => controller.setModel(url)} onBackends={(b) => controller.setBackends(b)} />
     </div>
   );

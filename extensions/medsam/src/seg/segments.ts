@@ -53,12 +53,28 @@ function targetOf(segment: SegSegmentInput): SegmentTarget {
 function segmentItem(segment: SegSegmentInput): Item {
   const where = `segment ${segment.segmentNumber}`;
   const { category, type } = targetOf(segment);
-  const { algorithm } = segment;
   if (!segment.label.trim()) throw new SegError('BAD_INPUT', `${where} needs a label`);
   const item: Item = {
     SegmentNumber: segment.segmentNumber,
     SegmentLabel: text(segment.label, 'LO', `${where} label`),
     ...(segment.description ? { SegmentDescription: text(segment.description, 'ST', `${where} description`) } : {}),
+    ...algorithmAttributes(segment, where),
+    SegmentedPropertyCategoryCodeSequence: [checkedCode(category, `${where} category`)],
+    SegmentedPropertyTypeCodeSequence: [checkedCode(type, `${where} type`)],
+  };
+  if (segment.color) item.RecommendedDisplayCIELabValue = rgbToDicomLab(segment.color);
+  return item;
+}
+
+/** MedSAM made it (the user drew the box): SEMIAUTOMATIC with model and normalisation; otherwise MANUAL. */
+function algorithmAttributes(segment: SegSegmentInput, where: string): Item {
+  const { algorithm, normalization } = segment;
+  if (!algorithm) return { SegmentAlgorithmType: 'MANUAL' };
+  for (const [key, value] of [['algorithm name', algorithm.name], ['model name', algorithm.modelName], ['model version', algorithm.modelVersion]]) {
+    if (!value.trim()) throw new SegError('BAD_INPUT', `${where} needs a ${key}`);
+  }
+  if (!normalization) throw new SegError('BAD_INPUT', `${where} has an algorithm but no normalisation record`);
+  return {
     SegmentAlgorithmType: 'SEMIAUTOMATIC',
     SegmentAlgorithmName: text(algorithm.name, 'LO', `${where} algorithm name`),
     SegmentationAlgorithmIdentificationSequence: [
@@ -66,17 +82,10 @@ function segmentItem(segment: SegSegmentInput): Item {
         AlgorithmFamilyCodeSequence: [codeItem(AI_ALGORITHM_FAMILY)],
         AlgorithmName: text(algorithm.modelName, 'LO', `${where} model name`),
         AlgorithmVersion: text(algorithm.modelVersion, 'LO', `${where} model version`),
-        AlgorithmParameters: algorithmParameters(segment.normalization),
+        AlgorithmParameters: algorithmParameters(normalization),
       },
     ],
-    SegmentedPropertyCategoryCodeSequence: [checkedCode(category, `${where} category`)],
-    SegmentedPropertyTypeCodeSequence: [checkedCode(type, `${where} type`)],
   };
-  if (segment.color) item.RecommendedDisplayCIELabValue = rgbToDicomLab(segment.color);
-  for (const [key, value] of [['algorithm name', algorithm.name], ['model name', algorithm.modelName], ['model version', algorithm.modelVersion]]) {
-    if (!value.trim()) throw new SegError('BAD_INPUT', `${where} needs a ${key}`);
-  }
-  return item;
 }
 
 /** Segments must be numbered 1..n (BINARY requires it; readers such as cornerstone assume it for both). */
@@ -102,7 +111,7 @@ export function segmentSequence(segments: readonly SegSegmentInput[], background
       SegmentNumber: 0,
       SegmentLabel: 'Background',
       SegmentAlgorithmType: first.SegmentAlgorithmType,
-      SegmentAlgorithmName: first.SegmentAlgorithmName,
+      ...(first.SegmentAlgorithmName ? { SegmentAlgorithmName: first.SegmentAlgorithmName } : {}),
       SegmentedPropertyCategoryCodeSequence: [codeItem(BACKGROUND)],
       SegmentedPropertyTypeCodeSequence: [codeItem(BACKGROUND)],
     },

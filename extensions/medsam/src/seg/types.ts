@@ -68,9 +68,10 @@ export interface SegSegmentInput {
   readonly target?: SegmentTargetKey | { readonly category: CodedConcept; readonly type: CodedConcept };
   /** sRGB 0–255, written as RecommendedDisplayCIELabValue. */
   readonly color?: readonly [number, number, number];
-  readonly algorithm: SegAlgorithm;
-  /** How the image was normalised for the model: AlgorithmParameters. */
-  readonly normalization: NormalizationRecord;
+  /** Absent: a segment drawn by hand (SegmentAlgorithmType MANUAL, no algorithm identification). */
+  readonly algorithm?: SegAlgorithm;
+  /** How the image was normalised for the model: AlgorithmParameters (with `algorithm` only). */
+  readonly normalization?: NormalizationRecord;
 }
 
 /** The label map of one source frame: Rows×Columns segment numbers, 0 = background, row by row. */

@@ -64,6 +64,9 @@ describe('text values', () => {
     expect(personName([{ Alphabetic: 'Yamada^Tarou', Ideographic: '山田^太郎' }], 'n')).toBe('Yamada^Tarou=山田^太郎');
     expect(personName('Doe^John', 'n')).toBe('Doe^John');
     expect(personName(undefined, 'n')).toBe('');
+    // OHIF's metadata holds an empty PN as null, also inside a list.
+    expect(personName(null as unknown as undefined, 'n')).toBe('');
+    expect(personName([null] as unknown as [], 'n')).toBe('');
     expect(() => personName('a\\b', 'n')).toThrow(SegError);
   });
 

@@ -84,7 +84,8 @@ export type PersonNameValue =
 const isList = (v: PersonNameValue): v is readonly PersonNameValue[] => Array.isArray(v);
 
 export function personName(value: PersonNameValue | undefined, name: string): string {
-  if (value === undefined) return '';
+  // Viewers' metadata (OHIF's DICOM JSON) gives an empty PN as null.
+  if (value === undefined || value === null) return '';
   if (isList(value)) return value.length ? personName(value[0], name) : '';
   const groups =
     typeof value === 'string' ? value.split('=') : [value.Alphabetic ?? '', value.Ideographic ?? '', value.Phonetic ?? ''];

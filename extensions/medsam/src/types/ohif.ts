@@ -22,6 +22,8 @@ export interface DisplaySet {
   readonly SeriesDescription?: string;
   readonly imageIds?: readonly string[];
   readonly isReconstructable?: boolean;
+  /** The series' instance metadata (keyword-keyed, as DicomMetadataStore keeps it). */
+  readonly instances?: readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface DisplaySetService extends PubSub {
@@ -64,6 +66,7 @@ export interface SegmentationService extends PubSub {
   addSegment(segmentationId: string, config?: SegmentConfig): void;
   setActiveSegment(segmentationId: string, segmentIndex: number): void;
   remove(segmentationId: string): void;
+  getSegmentColor?(viewportId: string, segmentationId: string, segmentIndex: number): readonly number[] | undefined;
 }
 
 export interface PanelService {
@@ -82,6 +85,20 @@ export interface CornerstoneViewportService {
   getCornerstoneViewport(viewportId: string): unknown;
 }
 
+export interface UserAuthenticationService {
+  getAuthorizationHeader?(): { Authorization?: string } | undefined;
+}
+
+/** The part of an OHIF data source (extension-default's dicomweb and others) used to store objects. */
+export interface DataSource {
+  getConfig?(): Readonly<Record<string, unknown>> | undefined;
+  readonly store?: { dicom?(dataset: ArrayBuffer, request?: unknown): Promise<unknown> };
+}
+
+export interface ExtensionManager {
+  getActiveDataSource(): DataSource[];
+}
+
 export interface Services {
   readonly segmentationService: SegmentationService;
   readonly displaySetService: DisplaySetService;
@@ -90,6 +107,7 @@ export interface Services {
   readonly uiNotificationService: UINotificationService;
   readonly toolbarService: ToolbarService;
   readonly cornerstoneViewportService: CornerstoneViewportService;
+  readonly userAuthenticationService?: UserAuthenticationService;
 }
 
 export interface ServicesManager {

@@ -27,6 +27,11 @@ const WORDING: Record<string, { title: string; advice: string }> = {
   MODEL_HASH_MISMATCH: { title: 'The model files are damaged or do not match', advice: 'Press "Load model" to download them again; if it persists, ask your administrator.' },
   MODEL_CONTRACT: { title: 'These model files are not a MedSAM model this viewer understands', advice: 'Ask your administrator to check the model export.' },
   INFERENCE_FAILED: { title: 'The model failed while segmenting', advice: 'Try again; if it persists, switch the backend to WASM.' },
+  SERVICE_UNAVAILABLE: {
+    title: 'The embedding service stopped answering',
+    advice: 'Draw the box again in a moment. If it keeps failing, set "Computed by" in this panel to "Service, else this browser" or "This browser", or ask your administrator.',
+  },
+  CANCELLED: { title: 'The request was cancelled', advice: 'Draw the box again.' },
   WORKER_FAILED: { title: 'The segmentation engine stopped', advice: 'Press "Load model" to restart it; if it persists, reload the page.' },
   NOT_ACQUISITION_PLANE: { title: 'MedSAM works on the original slices only', advice: 'Switch this viewport to the acquisition plane (e.g. axial for an axial CT) and draw again.' },
   NO_IMAGE: { title: 'There is no image under the box', advice: 'Wait until the image has loaded and draw the box on it.' },

@@ -4,45 +4,52 @@ import {
   MedSamError,
   modelIdentity,
   parseManifest,
-  prepareImage,
   segmentBox,
-  sessionEncoder,
   type ModelManifest,
   type ModelSession,
-  type NormalizationRecord,
-  type PreparedImage,
-  type Tensor,
+  type NormalizationSpec,
+  type SourceImage,
 } from '@medsam-ohif/core';
-import { LruByteCache } from '../utils/LruByteCache';
 import { cachedFileSource } from './cachedFileSource';
-import { embeddingKey } from './embeddingKey';
+import { EmbeddingCache } from './EmbeddingCache';
+import { embeddingIdentity, embeddingKey } from './embeddingKey';
+import { browserProducer } from './encoders/browserEncoder';
+import { EncoderRouter } from './encoders/EncoderRouter';
+import { serviceProducer } from './encoders/serviceEncoder';
+import type { ComputedEmbedding } from './encoders/types';
 import { openOrtRuntime } from './ortRuntime';
-import type { ModelInfo, Progress, SegmentRequest, SegmentResult, WorkerSettings } from './protocol';
+import { openPersistentStore } from './persistentStore';
+import type { EmbedRequest, EmbedResult, EncoderStatus, ImageRef, ModelInfo, Progress, SegmentRequest, SegmentResult, WorkerSettings } from './protocol';
+import { cancelled } from './WorkerError';
 
 type Report = (p: Progress) => void;
 
 interface LoadedModel {
   readonly settingsKey: string;
   readonly manifest: ModelManifest;
-  readonly encoder: ModelSession;
   readonly decoder: ModelSession;
+  /** Opens the browser's encoder on first use (at load for the "browser" backend). */
+  readonly encoder: () => Promise<ModelSession>;
+  readonly release: () => Promise<void>;
+  readonly router: EncoderRouter;
   readonly info: ModelInfo;
 }
 
-/** What the decoder needs of an embedded image; kept with the embedding in the cache. */
-interface CachedEmbedding {
-  readonly embedding: Tensor;
-  readonly prepared: Pick<PreparedImage, 'rows' | 'columns' | 'transform'>;
-  readonly normalization: NormalizationRecord;
-  readonly timings: Record<string, number>;
+/** What the engine tells the main thread without being asked. */
+export interface EngineEvents {
+  readonly cacheKeys?: (keys: readonly string[]) => void;
+  readonly encoderStatus?: (status: EncoderStatus) => void;
 }
 
 const now = () => performance.now();
 
-/** The model, its two sessions and the embedding cache: everything that runs inside the worker. */
+/** The model, its sessions, the encoder backend choice and the embedding cache: everything inside the worker. */
 export class InferenceEngine {
   private model: LoadedModel | null = null;
-  private cache: LruByteCache<CachedEmbedding> = new LruByteCache(0, () => 0);
+  private cache: EmbeddingCache | null = null;
+  private cacheSettings = '';
+
+  constructor(private readonly events: EngineEvents = {}) {}
 
   async load(settings: WorkerSettings, report: Report): Promise<ModelInfo> {
     const settingsKey = JSON.stringify(settings);
@@ -70,53 +77,51 @@ export class InferenceEngine {
     };
     // The small decoder first: a broken manifest or runtime shows up before the long encoder download.
     const decoder = await open('decoder');
-    let encoder: ModelSession;
+    let encoderSession: Promise<ModelSession> | null = null;
+    const encoder = () => {
+      encoderSession ??= open('encoder');
+      encoderSession.catch(() => (encoderSession = null)); // a failed download may be retried
+      return encoderSession;
+    };
+    const releaseAll = async () => {
+      const sessions = [decoder.release(), ...(encoderSession ? [encoderSession.then((s) => s.release())] : [])];
+      await Promise.allSettled(sessions);
+    };
+    const enc = settings.encoder ?? { backend: 'browser' as const };
+    const service = enc.backend !== 'browser' && enc.service ? serviceProducer(manifest, enc.service) : null;
+    const router = new EncoderRouter({ backend: enc.backend, browser: browserProducer(manifest, encoder), service, onStatus: this.events.encoderStatus });
     try {
-      encoder = await open('encoder');
+      // The browser's encoder is loaded up front only where it is the plan; "auto" loads it on a fallback.
+      if (enc.backend === 'browser' || !service) await encoder();
+      await router.start();
     } catch (e) {
-      await decoder.release();
+      await releaseAll();
       throw e;
     }
-    const identity = modelIdentity(manifest);
     const info: ModelInfo = {
       name: manifest.name,
       version: manifest.version,
       description: manifest.description,
       testModel: manifest.testModel,
-      identity,
+      identity: modelIdentity(manifest),
       backend: runtime.backend.name,
       threads: runtime.threads,
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
       loadMs: Math.round(now() - t0),
+      encoder: router.status(),
+      embeddingIdentity: embeddingIdentity(manifest),
     };
-    this.model = { settingsKey, manifest, encoder, decoder, info };
-    this.cache = new LruByteCache(settings.embeddingCacheBytes, (e) => e.embedding.data.byteLength);
+    this.model = { settingsKey, manifest, decoder, encoder, release: releaseAll, router, info };
+    await this.ensureCache(settings);
     return info;
   }
 
-  async segment(request: SegmentRequest, report: Report): Promise<SegmentResult> {
-    const model = this.model;
-    if (!model) throw new MedSamError('MODEL_UNAVAILABLE', 'no model is loaded yet');
+  async segment(request: SegmentRequest, report: Report, signal?: AbortSignal): Promise<SegmentResult> {
+    const model = this.loaded();
     const { image, box } = request;
     // A bad box is refused before seconds of encoding are spent on it.
     checkBox(box, image.rows, image.columns);
-    const key = embeddingKey(model.info.identity, request.imageRef, request.normalization);
-    let entry = this.cache.get(key);
-    const hit = entry !== undefined;
-    if (!entry) {
-      report({ kind: 'stage', stage: 'normalize' });
-      const prepared = prepareImage(image, model.manifest, request.normalization);
-      report({ kind: 'stage', stage: 'encode' });
-      const t0 = now();
-      const embedding = await sessionEncoder(model.encoder, model.manifest).encode(prepared);
-      entry = {
-        embedding,
-        prepared: { rows: prepared.rows, columns: prepared.columns, transform: prepared.transform },
-        normalization: prepared.normalization,
-        timings: { ...prepared.timings, encode: now() - t0 },
-      };
-      this.cache.set(key, entry);
-    }
+    const { entry, hit, fallback } = await this.embedding(model, image, request.imageRef, request.normalization, report, signal);
     report({ kind: 'stage', stage: 'decode' });
     const result = await segmentBox(model.decoder, model.manifest, entry.embedding, entry.prepared, box);
     return {
@@ -129,18 +134,52 @@ export class InferenceEngine {
       embeddingCacheHit: hit,
       timings: { ...(hit ? {} : entry.timings), ...result.timings },
       modelIdentity: model.info.identity,
+      embeddingSource: entry.source,
+      ...(fallback ? { fallback } : {}),
     };
   }
 
+  /** Background prefetch: the embedding of one image, into the cache. */
+  async embed(request: EmbedRequest, report: Report, signal?: AbortSignal): Promise<EmbedResult> {
+    const model = this.loaded();
+    const t0 = now();
+    const { key, entry, hit, fallback } = await this.embedding(model, request.image, request.imageRef, request.normalization, report, signal);
+    return { key, cacheHit: hit, source: entry.source, ms: now() - t0, ...(fallback ? { fallback } : {}) };
+  }
+
   clearCache(): void {
-    this.cache.clear();
+    this.cache?.clear();
+  }
+
+  private loaded(): LoadedModel {
+    if (!this.model) throw new MedSamError('MODEL_UNAVAILABLE', 'no model is loaded yet');
+    return this.model;
+  }
+
+  private async embedding(model: LoadedModel, image: SourceImage, ref: ImageRef, normalization: NormalizationSpec, report: Report, signal?: AbortSignal) {
+    if (signal?.aborted) throw cancelled();
+    const key = embeddingKey(model.info.embeddingIdentity ?? model.info.identity, ref, normalization);
+    const cached = await this.cache?.get(key);
+    if (cached) return { key, entry: cached, hit: true, fallback: undefined };
+    const { fallback, ...entry } = await model.router.embed(image, normalization, signal, report);
+    this.cache?.put(key, entry);
+    return { key, entry: entry as ComputedEmbedding, hit: false, fallback };
+  }
+
+  /** A new model or backend keeps the cache: its keys name the embedding's model (see embeddingKey.ts). */
+  private async ensureCache(settings: WorkerSettings): Promise<void> {
+    const wanted = JSON.stringify([settings.embeddingCacheBytes, settings.persistentCacheBytes ?? 0]);
+    if (this.cache && this.cacheSettings === wanted) return;
+    const store = await openPersistentStore(settings.persistentCacheBytes ?? 0);
+    this.cache = new EmbeddingCache(settings.embeddingCacheBytes, store, this.events.cacheKeys);
+    this.cacheSettings = wanted;
+    this.events.cacheKeys?.([]);
   }
 
   private async release(): Promise<void> {
     const model = this.model;
     this.model = null;
-    this.cache.clear();
-    if (model) await Promise.allSettled([model.encoder.release(), model.decoder.release()]);
+    if (model) await model.release();
   }
 }
 

@@ -1,20 +1,26 @@
 /// <reference lib="webworker" />
 /**
  * The inference worker: all model loading, encoding and decoding happen here, so the viewer's main thread
- * never waits on onnxruntime. Requests run one after another in arrival order.
+ * never waits on onnxruntime. Requests run one after another in arrival order; a `cancel` message acts at
+ * once (it aborts a waiting request, or a service call in flight).
  */
 import { InferenceEngine } from './InferenceEngine';
 import { isWorkerRequest, toWireError, transferablesOf, type WorkerRequest, type WorkerResponse } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const engine = new InferenceEngine();
 let queue: Promise<void> = Promise.resolve();
+const aborts = new Map<number, AbortController>();
 
 function send(message: WorkerResponse): void {
   scope.postMessage(message, transferablesOf(message));
 }
 
-async function handle(request: WorkerRequest): Promise<void> {
+const engine = new InferenceEngine({
+  cacheKeys: (keys) => send({ type: 'cacheKeys', id: 0, keys }),
+  encoderStatus: (status) => send({ type: 'encoderStatus', id: 0, status }),
+});
+
+async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>, signal: AbortSignal): Promise<void> {
   const { id } = request;
   const report = (progress: Extract<WorkerResponse, { type: 'progress' }>['progress']) => send({ type: 'progress', id, progress });
   try {
@@ -23,7 +29,10 @@ async function handle(request: WorkerRequest): Promise<void> {
         send({ type: 'loaded', id, model: await engine.load(request.settings, report) });
         break;
       case 'segment':
-        send({ type: 'segmented', id, result: await engine.segment(request.request, report) });
+        send({ type: 'segmented', id, result: await engine.segment(request.request, report, signal) });
+        break;
+      case 'embed':
+        send({ type: 'embedded', id, result: await engine.embed(request.request, report, signal) });
         break;
       case 'clearCache':
         engine.clearCache();
@@ -32,11 +41,19 @@ async function handle(request: WorkerRequest): Promise<void> {
     }
   } catch (e) {
     send({ type: 'error', id, error: toWireError(e) });
+  } finally {
+    aborts.delete(id);
   }
 }
 
 scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   const data = event.data;
   if (!isWorkerRequest(data)) return;
-  queue = queue.then(() => handle(data));
+  if (data.type === 'cancel') {
+    aborts.get(data.target)?.abort();
+    return;
+  }
+  const abort = new AbortController();
+  aborts.set(data.id, abort);
+  queue = queue.then(() => handle(data, abort.signal));
 });

@@ -4,7 +4,35 @@
  * Everything here must survive structured cloning (no classes, no functions).
  */
 import type { Box, CheckedBox, MaskSummary, MedSamErrorCode, NormalizationRecord, NormalizationSpec, SourceImage } from '@medsam-ohif/core';
-import type { BackendName } from '../config';
+import type { BackendName, EmbeddingDatatype, EncoderBackend } from '../config';
+
+/** The inference service, as the worker reaches it (absolute URL). */
+export interface ServiceSettings {
+  readonly url: string;
+  readonly model?: string;
+  readonly token?: string;
+  readonly datatype: EmbeddingDatatype;
+  readonly timeoutMs: number;
+}
+
+export interface EncoderSettings {
+  readonly backend: EncoderBackend;
+  /** Absent: "auto" means the browser, "service" is refused. */
+  readonly service?: ServiceSettings;
+}
+
+/** Who computed an embedding. */
+export type EmbeddingSource = 'browser' | 'service';
+
+/** Where embeddings come from now, and why not from the configured place. */
+export interface EncoderStatus {
+  readonly backend: EncoderBackend;
+  /** Where the next embedding goes. */
+  readonly active: EmbeddingSource;
+  readonly serviceUrl?: string;
+  /** Plain words for the panel, e.g. why "auto" uses the browser. */
+  readonly note: string | null;
+}
 
 export interface WorkerSettings {
   /** Absolute URL of the model manifest. */
@@ -15,6 +43,10 @@ export interface WorkerSettings {
   readonly threads?: number;
   readonly embeddingCacheBytes: number;
   readonly modelCacheName: string | null;
+  /** Absent: the browser computes embeddings (the default). */
+  readonly encoder?: EncoderSettings;
+  /** IndexedDB budget for embeddings kept across page loads; absent or 0: none. */
+  readonly persistentCacheBytes?: number;
 }
 
 export interface ModelInfo {
@@ -30,6 +62,9 @@ export interface ModelInfo {
   readonly crossOriginIsolated: boolean;
   /** Milliseconds spent loading (download or cache read, hash check, session creation). */
   readonly loadMs: number;
+  readonly encoder?: EncoderStatus;
+  /** What embedding cache keys start with: the same for the browser's and the service's encoder (see embeddingKey.ts). */
+  readonly embeddingIdentity?: string;
 }
 
 /** Which image an embedding belongs to. */
@@ -58,12 +93,34 @@ export interface SegmentResult {
   /** Milliseconds per stage (normalize, resize, encode, decoder, postprocess). */
   readonly timings: Record<string, number>;
   readonly modelIdentity: string;
+  /** Who computed the embedding (for a cache hit: who computed it then). */
+  readonly embeddingSource?: EmbeddingSource;
+  /** Set when "auto" had to fall back to the browser for this image, in plain words. */
+  readonly fallback?: string;
+}
+
+/** Embed an image ahead of any box (background prefetch). */
+export interface EmbedRequest {
+  readonly image: SourceImage;
+  readonly imageRef: ImageRef;
+  readonly normalization: NormalizationSpec;
+}
+
+export interface EmbedResult {
+  readonly key: string;
+  readonly cacheHit: boolean;
+  readonly source: EmbeddingSource;
+  readonly fallback?: string;
+  readonly ms: number;
 }
 
 export type WorkerRequest =
   | { readonly type: 'load'; readonly id: number; readonly settings: WorkerSettings }
   | { readonly type: 'segment'; readonly id: number; readonly request: SegmentRequest }
-  | { readonly type: 'clearCache'; readonly id: number };
+  | { readonly type: 'clearCache'; readonly id: number }
+  | { readonly type: 'embed'; readonly id: number; readonly request: EmbedRequest }
+  /** Stops request `target` (waiting, or a service call in flight); it then fails with CANCELLED. Not answered. */
+  | { readonly type: 'cancel'; readonly id: number; readonly target: number };
 
 export type Progress =
   | { readonly kind: 'download'; readonly part: 'encoder' | 'decoder'; readonly loadedBytes: number; readonly totalBytes?: number; readonly fromCache: boolean }
@@ -71,9 +128,12 @@ export type Progress =
 
 export type ProgressStage = 'manifest' | 'verify' | 'session' | 'normalize' | 'encode' | 'decode';
 
+/** SERVICE_UNAVAILABLE: the embedding service stopped answering; CANCELLED: the caller cancelled. */
+export type WorkerErrorCode = 'SERVICE_UNAVAILABLE' | 'CANCELLED';
+
 export interface WireError {
-  /** A core MedSamError code, or INTERNAL for anything unexpected. */
-  readonly code: MedSamErrorCode | 'INTERNAL';
+  /** A core MedSamError code, the worker's own, or INTERNAL for anything unexpected. */
+  readonly code: MedSamErrorCode | WorkerErrorCode | 'INTERNAL';
   readonly message: string;
 }
 
@@ -82,10 +142,15 @@ export type WorkerResponse =
   | { readonly type: 'loaded'; readonly id: number; readonly model: ModelInfo }
   | { readonly type: 'segmented'; readonly id: number; readonly result: SegmentResult }
   | { readonly type: 'cleared'; readonly id: number }
-  | { readonly type: 'error'; readonly id: number; readonly error: WireError };
+  | { readonly type: 'error'; readonly id: number; readonly error: WireError }
+  | { readonly type: 'embedded'; readonly id: number; readonly result: EmbedResult }
+  /** Unsolicited (id 0): the embedding cache's keys changed. */
+  | { readonly type: 'cacheKeys'; readonly id: 0; readonly keys: readonly string[] }
+  /** Unsolicited (id 0): where embeddings come from changed (e.g. "auto" fell back to the browser). */
+  | { readonly type: 'encoderStatus'; readonly id: 0; readonly status: EncoderStatus };
 
-const REQUEST_TYPES = new Set(['load', 'segment', 'clearCache']);
-const RESPONSE_TYPES = new Set(['progress', 'loaded', 'segmented', 'cleared', 'error']);
+const REQUEST_TYPES = new Set(['load', 'segment', 'clearCache', 'embed', 'cancel']);
+const RESPONSE_TYPES = new Set(['progress', 'loaded', 'segmented', 'cleared', 'error', 'embedded', 'cacheKeys', 'encoderStatus']);
 
 function hasIdAndType(data: unknown, types: Set<string>): data is { type: string; id: number } {
   if (typeof data !== 'object' || data === null) return false;
@@ -97,9 +162,12 @@ function hasIdAndType(data: unknown, types: Set<string>): data is { type: string
 export const isWorkerRequest = (data: unknown): data is WorkerRequest => hasIdAndType(data, REQUEST_TYPES);
 export const isWorkerResponse = (data: unknown): data is WorkerResponse => hasIdAndType(data, RESPONSE_TYPES);
 
+/** Error classes whose `code` travels: the core's MedSamError (and OipError, a subclass), the worker's own. */
+const WIRE_ERROR_NAMES = new Set(['MedSamError', 'OipError', 'WorkerError']);
+
 /** Turns anything thrown into a WireError, keeping the core's error codes. */
 export function toWireError(e: unknown): WireError {
-  if (e instanceof Error && e.name === 'MedSamError' && typeof (e as { code?: unknown }).code === 'string') {
+  if (e instanceof Error && WIRE_ERROR_NAMES.has(e.name) && typeof (e as { code?: unknown }).code === 'string') {
     return { code: (e as Error & { code: MedSamErrorCode }).code, message: e.message };
   }
   return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
@@ -111,6 +179,6 @@ export function toWireError(e: unknown): WireError {
  */
 export function transferablesOf(message: WorkerResponse | WorkerRequest): Transferable[] {
   if (message.type === 'segmented') return [message.result.mask.buffer as ArrayBuffer];
-  if (message.type === 'segment') return [message.request.image.pixels.buffer as ArrayBuffer];
+  if (message.type === 'segment' || message.type === 'embed') return [message.request.image.pixels.buffer as ArrayBuffer];
   return [];
 }
