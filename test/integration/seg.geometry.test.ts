@@ -153,8 +153,8 @@ describe.each(Object.keys(SOURCE_SETS))('geometry of the SEG of %s', (name) => {
         expect(s.SegmentAlgorithmName).toBe('MedSAM');
         const algorithm = one(s, 'SegmentationAlgorithmIdentificationSequence');
         expect(one(algorithm, 'AlgorithmFamilyCodeSequence')).toMatchObject({ CodeValue: '123110', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Artificial Intelligence' });
-        expect(algorithm.AlgorithmName).toBe(input.algorithm.modelName);
-        expect(algorithm.AlgorithmVersion).toBe(input.algorithm.modelVersion);
+        expect(algorithm.AlgorithmName).toBe(input.algorithm!.modelName);
+        expect(algorithm.AlgorithmVersion).toBe(input.algorithm!.modelVersion);
         expect(String(algorithm.AlgorithmParameters)).toContain(JSON.stringify(input.normalization));
       });
       expect(one(items[0], 'SegmentedPropertyCategoryCodeSequence')).toMatchObject({ CodeValue: '123037004', CodingSchemeDesignator: 'SCT' });

@@ -60,9 +60,9 @@ describe.each(Object.keys(SOURCE_SETS))('round trip of the SEG of %s', (name) =>
           segmentNumber: input.segmentNumber,
           label: input.label,
           algorithmType: 'SEMIAUTOMATIC',
-          algorithmName: input.algorithm.name,
-          modelName: input.algorithm.modelName,
-          modelVersion: input.algorithm.modelVersion,
+          algorithmName: input.algorithm!.name,
+          modelName: input.algorithm!.modelName,
+          modelVersion: input.algorithm!.modelVersion,
           normalization: input.normalization,
         });
         expect(s.description).toBe(input.description);
@@ -85,7 +85,7 @@ describe.each(Object.keys(SOURCE_SETS))('round trip of the SEG of %s', (name) =>
       const keys = new Set([...expected.keys()].map(pyKey));
       expect(Object.keys(view.frames).every((k) => keys.has(k))).toBe(true);
       expect(view.segments.map((s) => [s.number, s.label, s.algorithmType, s.algorithmName, s.modelName, s.modelVersion])).toEqual(
-        segmentsFor().map((s) => [s.segmentNumber, s.label, 'SEMIAUTOMATIC', 'MedSAM', s.algorithm.modelName, s.algorithm.modelVersion]),
+        segmentsFor().map((s) => [s.segmentNumber, s.label, 'SEMIAUTOMATIC', 'MedSAM', s.algorithm!.modelName, s.algorithm!.modelVersion]),
       );
       expect(view.segments.map((s) => s.type[0])).toEqual(['10200004', '108369006']);
       expect(view.patientName).toBe(printed(c.sources[0].PatientName));

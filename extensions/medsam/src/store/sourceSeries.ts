@@ -4,6 +4,7 @@
 import { metaData } from '@cornerstonejs/core';
 import { sourceFromDataset, type SegSourceInstance } from '../seg';
 import type { DisplaySet, DisplaySetService } from '../types/ohif';
+import { frameNumberOf } from './frameNumber';
 import { SaveError } from './saveErrors';
 
 type Metadata = Readonly<Record<string, unknown>>;
@@ -18,12 +19,6 @@ export interface SourceSeries {
   readonly displaySet: DisplaySet;
   readonly sources: readonly SegSourceInstance[];
   frameOf(imageId: string): FrameRef;
-}
-
-/** DICOMweb imageIds end in /frames/N; wadouri ones carry frame=N (both 1-based in cornerstone 3D). */
-export function frameNumberOf(imageId: string): number | undefined {
-  const m = /\/frames\/(\d+)(?:[/?#]|$)/.exec(imageId) ?? /[?&]frame=(\d+)/.exec(imageId);
-  return m ? Number(m[1]) : undefined;
 }
 
 function instanceOf(imageId: string): Metadata {
