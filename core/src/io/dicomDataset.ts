@@ -1,5 +1,6 @@
 /** Parses a DICOM Part 10 file with dcmjs into a keyword-keyed dataset, with typed accessors. */
-import { data as dcmjsData, log as dcmjsLog, type DcmjsLogger } from 'dcmjs';
+import { withDcmjsSilenced } from './dcmjsQuiet';
+import { data as dcmjsData, log as dcmjsLog } from 'dcmjs';
 import { imageError } from './errors';
 
 export type NaturalDataset = Readonly<Record<string, unknown>>;
@@ -16,24 +17,12 @@ export function hasDicomPreamble(bytes: Uint8Array): boolean {
   return bytes.length >= 132 && DICM.every((b, i) => bytes[128 + i] === b);
 }
 
-/** dcmjs logs its validation complaints to the console; the reader reports problems itself. */
-function quietly<T>(fn: () => T): T {
-  const loggers: DcmjsLogger[] = [dcmjsLog, dcmjsLog.getLogger('validation.dcmjs')];
-  const levels = loggers.map((l) => l.getLevel());
-  loggers.forEach((l) => l.setLevel('silent', false));
-  try {
-    return fn();
-  } finally {
-    loggers.forEach((l, i) => l.setLevel(levels[i], false));
-  }
-}
-
 export function parseDicom(bytes: Uint8Array): ParsedDicom {
   if (!hasDicomPreamble(bytes)) {
     throw imageError('not a DICOM file (no "DICM" marker after the 128-byte preamble)');
   }
   const buffer = new Uint8Array(bytes).buffer;
-  const read = (ignoreErrors: boolean) => quietly(() => dcmjsData.DicomMessage.readFile(buffer, { ignoreErrors }));
+  const read = (ignoreErrors: boolean) => withDcmjsSilenced(dcmjsLog, () => dcmjsData.DicomMessage.readFile(buffer, { ignoreErrors }));
   let parsed;
   try {
     try {

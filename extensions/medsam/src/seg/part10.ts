@@ -1,7 +1,8 @@
 // DICOM Part 10 files through dcmjs, with two guards dcmjs lacks: an unknown keyword is an error (dcmjs logs
 // and drops it) and an over-long value is an error (dcmjs logs and truncates it).
+import { withDcmjsSilenced } from '@medsam-ohif/core/src/io/dcmjsQuiet';
 import * as dcmjsModule from 'dcmjs';
-import type { DcmjsLogger, DcmjsModule } from './dcmjsSurface';
+import type { DcmjsModule } from './dcmjsSurface';
 import { SegError } from './errors';
 
 const { data: dcmjs, log } = dcmjsModule as unknown as DcmjsModule;
@@ -84,23 +85,11 @@ export interface ReadPart10 {
   readonly dataset: Dataset;
 }
 
-/** dcmjs logs what it tolerates (e.g. implicit-VR Pixel Data); the reader throws what it cannot. */
-function quietly<T>(fn: () => T): T {
-  const loggers: DcmjsLogger[] = [log, log.getLogger('validation.dcmjs')];
-  const levels = loggers.map((l) => l.getLevel());
-  loggers.forEach((l) => l.setLevel('silent', false));
-  try {
-    return fn();
-  } finally {
-    loggers.forEach((l, i) => l.setLevel(levels[i], false));
-  }
-}
-
 export function readPart10(bytes: Uint8Array): ReadPart10 {
   const buffer = bytes.slice().buffer;
   let parsed;
   try {
-    parsed = quietly(() => dcmjs.DicomMessage.readFile(buffer));
+    parsed = withDcmjsSilenced(log, () => dcmjs.DicomMessage.readFile(buffer));
   } catch (e) {
     throw new SegError('BAD_SEG', `not a readable DICOM file: ${e instanceof Error ? e.message : String(e)}`);
   }
