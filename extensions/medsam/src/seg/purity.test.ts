@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// DICOM-SEG encoding must stay a pure function the OHIF glue calls: it may use dcmjs and the core's
-// normalisation record, and nothing of the viewer, the browser or Node.
-const ALLOWED = /^(\.\/|dcmjs$|@medsam-ohif\/core\/src\/pipeline\/normalize$)/;
+// DICOM-SEG encoding must stay a pure function the OHIF glue calls: it may use dcmjs, the core's dcmjs log
+// silencer and normalisation record, and nothing of the viewer, the browser or Node.
+const ALLOWED = /^(\.\/|dcmjs$|@medsam-ohif\/core\/src\/pipeline\/normalize$|@medsam-ohif\/core\/src\/io\/dcmjsQuiet$)/;
 
 const files = readdirSync(__dirname).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 
