@@ -5,40 +5,17 @@
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import sys
 
-SCHEMA = "medsam-ohif/model-manifest@1"
-SAM_DECODER_INPUTS = {
-    "embedding": "image_embeddings",
-    "pointCoords": "point_coords",
-    "pointLabels": "point_labels",
-    "maskInput": "mask_input",
-    "hasMaskInput": "has_mask_input",
-    "origImSize": "orig_im_size",
-}
-
-
-def file_entry(directory, name):
-    """{file, sha256, bytes} for a file next to the manifest."""
-    h = hashlib.sha256()
-    with open(os.path.join(directory, name), "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return {"file": name, "sha256": h.hexdigest(), "bytes": os.path.getsize(os.path.join(directory, name))}
-
-
-def write_json(path, obj):
-    with open(path, "w") as f:
-        json.dump(obj, f, indent=2)
-        f.write("\n")
+# One implementation of hashes and manifest fields for every model script: models/export/onnx_tools.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "export"))
+from onnx_tools import MANIFEST_SCHEMA, SAM_DECODER_INPUTS, file_entry, write_json  # noqa: E402
 
 
 def write_test_manifest(directory, version="1.0.0"):
     manifest = {
-        "schema": SCHEMA,
+        "schema": MANIFEST_SCHEMA,
         "name": "medsam-ohif-test-tiny",
         "version": version,
         "description": (
@@ -52,13 +29,13 @@ def write_test_manifest(directory, version="1.0.0"):
         "embeddingDims": [1, 256, 64, 64],
         "lowResSize": 256,
         "encoder": {
-            **file_entry(directory, "encoder.onnx"),
+            **file_entry(os.path.join(directory, "encoder.onnx"), directory),
             "inputFormat": "float32-nchw",
             "inputs": {"image": "image"},
             "outputs": {"embedding": "image_embeddings"},
         },
         "decoder": {
-            **file_entry(directory, "decoder.onnx"),
+            **file_entry(os.path.join(directory, "decoder.onnx"), directory),
             "contract": "sam",
             "inputs": dict(SAM_DECODER_INPUTS),
             "outputs": {"lowResLogits": "low_res_masks"},
