@@ -1,0 +1,41 @@
+// Debian's Chromium, headless, driven by playwright-core (never `playwright install`). The flags are the
+// ones the project's e2e harness uses as root; WebGPU then gets only SwiftShader's software adapter.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { chromiumPath } from './paths.mjs';
+
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--use-gl=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+];
+
+export async function launchChromium() {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'medsam-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: FLAGS });
+  const errors = [];
+  return {
+    context,
+    version: context.browser()?.version() ?? null,
+    errors,
+    async newPage() {
+      const page = await context.newPage();
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      return page;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

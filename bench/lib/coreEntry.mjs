@@ -1,0 +1,8 @@
+// What the Node suites use of the project, bundled from its TypeScript by bench/lib/build.mjs into
+// bench/dist/core.cjs (onnxruntime stays in node_modules).
+export * from '../../core/src/index.ts';
+export { adaptOrtSession } from '../../core/src/runtimes/ortAdapter.ts';
+export { createOrtNodeBackend } from '../../core/src/runtimes/ortNode.ts';
+export { createOrtWebBackend } from '../../core/src/runtimes/ortWeb.ts';
+export { createNodeBackend } from '../../core/src/runtimes/backendChoice.ts';
+export { nodeModelSource, readManifestJson } from '../../core/src/runtimes/nodeModelSource.ts';

@@ -1,0 +1,95 @@
+// What a run measures, with how many repetitions: --quick runs the small test model only; the full run adds
+// the representative random-weight models (ViT-B-shaped encoder, SAM-sized decoder), with few repetitions
+// where one run takes seconds (ViT-B) and with fewer boxes / slices where 200 / 50 would not fit in 20 min.
+import os from 'node:os';
+import path from 'node:path';
+import { benchDir } from './paths.mjs';
+
+const suite = (name) => path.join(benchDir, 'suites', `${name}.mjs`);
+const MIN = 60_000;
+/**
+ * WASM loops warm up for at least this long as well as a number of boxes: V8 keeps optimising the WASM code
+ * in the background, and on this busy 2-core machine the first loop after session creation ran ~40 % slower
+ * for ~5 s. Later loops of the same process need only a short one. Native code needs none.
+ */
+const WARMUP_MS = 5000;
+const NEXT_WARMUP_MS = 1000;
+
+/** Per model: how hard to push it. `big` is the ViT-B/SAM-sized pair. */
+function counts(big, quick) {
+  if (!big) {
+    return {
+      decoderBoxes: quick ? 15 : 30, decoderWarmup: 3, prepareReps: 3, webgpuBoxes: 2,
+      encoderReps: quick ? 5 : 8, encoderWarmup: 2, wasmEncoderReps: quick ? 5 : 8, wasmEncoderWarmup: 2,
+      serviceReps: 8, serviceReps32: 8, servicePerClient4: 3, serviceWarmup: 2,
+      memoryBoxes: 200, memorySlices: 50,
+    };
+  }
+  return {
+    decoderBoxes: 10, decoderWarmup: 2, prepareReps: 3, webgpuBoxes: 1,
+    encoderReps: 3, encoderWarmup: 2, wasmEncoderReps: 1, wasmEncoderWarmup: 1,
+    serviceReps: 3, serviceReps32: 2, servicePerClient4: 1, serviceWarmup: 1,
+    memoryBoxes: 200, memorySlices: 10,
+  };
+}
+
+/**
+ * → [{ suite, label, script, params, timeoutMs, nodeArgs }] in run order. `models`: [{ key, manifest, big }].
+ * Suites: decoder-node, decoder-chromium, encoder, service, memory, peer.
+ */
+export function planJobs({ models, suites, quick, serviceBuilt }) {
+  const threads = Math.min(2, os.availableParallelism());
+  const cores = os.availableParallelism();
+  const sizes = [512, 1024];
+  const jobs = [];
+  const want = (s) => suites.includes(s);
+  const needEmbeddings = ['decoder-node', 'decoder-chromium', 'memory', 'peer'].some(want);
+
+  for (const m of models) {
+    const c = counts(m.big, quick);
+    const model = { key: m.key, manifest: m.manifest };
+    if (needEmbeddings) jobs.push({ suite: 'embeddings', label: `${m.key}: warm embeddings`, script: suite('embeddings'), params: { model, sizes }, timeoutMs: 10 * MIN });
+    if (want('decoder-node')) {
+      for (const backend of ['node', 'wasm']) {
+        jobs.push({
+          suite: 'decoder-node', label: `${m.key}: decoder loop, Node ${backend}`, script: suite('decoderNode'),
+          params: { model, backend, threads, sizes, boxes: c.decoderBoxes, warmup: c.decoderWarmup, ...(backend === 'wasm' ? { warmupMs: WARMUP_MS, nextWarmupMs: NEXT_WARMUP_MS } : {}), prepareReps: c.prepareReps }, timeoutMs: 10 * MIN,
+        });
+      }
+    }
+    if (want('decoder-chromium')) {
+      jobs.push({
+        suite: 'decoder-chromium', label: `${m.key}: decoder loop, Chromium`, script: suite('decoderChromium'),
+        params: {
+          models: [model], threads, sizes,
+          runs: [
+            { provider: 'wasm', boxes: c.decoderBoxes, warmup: c.decoderWarmup, warmupMs: WARMUP_MS, nextWarmupMs: NEXT_WARMUP_MS, prepareReps: c.prepareReps },
+            // WebGPU is SwiftShader here (software): a correctness smoke with a timing, 512² only, full run only.
+            ...(quick ? [] : [{ provider: 'webgpu', boxes: c.webgpuBoxes, warmup: m.big ? 0 : 1, prepareReps: 1, sizes: [512] }]),
+          ],
+        },
+        timeoutMs: 10 * MIN,
+      });
+    }
+    if (want('encoder')) {
+      jobs.push({ suite: 'encoder', label: `${m.key}: encoder path, native`, script: suite('encoderOverhead'), params: { model, backend: 'node', threads: cores, size: 512, reps: c.encoderReps, warmup: c.encoderWarmup }, timeoutMs: 10 * MIN });
+      jobs.push({ suite: 'encoder', label: `${m.key}: encoder path, WASM`, script: suite('encoderOverhead'), params: { model, backend: 'wasm', threads, size: 512, reps: c.wasmEncoderReps, warmup: c.wasmEncoderWarmup }, timeoutMs: 10 * MIN });
+    }
+    if (want('service') && serviceBuilt) {
+      jobs.push({ suite: 'service', label: `${m.key}: embedding service`, script: suite('service'), params: { model, size: 512, warmup: c.serviceWarmup, reps: c.serviceReps, reps32: c.serviceReps32, perClient4: c.servicePerClient4 }, timeoutMs: 10 * MIN });
+    }
+    if (want('memory')) {
+      const mem = (backend, what, count) => ({
+        suite: 'memory', label: `${m.key}: memory, ${count} ${what}, ${backend}`, script: suite('memory'), nodeArgs: ['--expose-gc'],
+        params: { model, backend, threads: backend === 'node' ? cores : threads, what, size: 512, count, warmup: what === 'boxes' ? 5 : 2 }, timeoutMs: 10 * MIN,
+      });
+      jobs.push(mem('node', 'boxes', c.memoryBoxes));
+      if (!m.big) jobs.push(mem('wasm', 'boxes', c.memoryBoxes));
+      jobs.push(mem('node', 'slices', c.memorySlices));
+    }
+    if (want('peer')) {
+      jobs.push({ suite: 'peer', label: `${m.key}: @cornerstonejs/ai decoder path, Chromium`, script: suite('peerCornerstone'), params: { model, threads, size: 512, boxes: c.decoderBoxes, warmup: c.decoderWarmup, warmupMs: WARMUP_MS }, timeoutMs: 5 * MIN });
+    }
+  }
+  return jobs;
+}

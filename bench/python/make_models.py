@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+"""Representative benchmark models with RANDOM weights (NOT MedSAM): a ViT-B-shaped encoder and a SAM-sized
+decoder with MedSAM's ONNX contract, plus their manifest. Needs Debian's torch 1.13 and onnx
+(`apt-get install -y python3-torch python3-onnx`; run with /usr/bin/python3).
+
+    /usr/bin/python3 bench/python/make_models.py bench/models/medsam-shaped [--version V]
+
+Writes encoder.onnx (~360 MB), decoder.onnx (~16 MB) and manifest.json into the folder (git-ignored).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sam_decoder import SamSizedDecoder  # noqa: E402
+from vitb_encoder import VitBEncoder  # noqa: E402
+
+OPSET = 17
+DECODER_INPUTS = ["image_embeddings", "point_coords", "point_labels", "mask_input", "has_mask_input", "orig_im_size"]
+
+
+def file_entry(directory, name):
+    h = hashlib.sha256()
+    with open(os.path.join(directory, name), "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return {"file": name, "sha256": h.hexdigest(), "bytes": os.path.getsize(os.path.join(directory, name))}
+
+
+def export_encoder(path):
+    model = VitBEncoder().eval()
+    params = sum(p.numel() for p in model.parameters())
+    with torch.no_grad():
+        torch.onnx.export(model, (torch.rand(1, 3, 1024, 1024),), path, opset_version=OPSET,
+                          input_names=["image"], output_names=["image_embeddings"])
+    return params
+
+
+def export_decoder(path):
+    model = SamSizedDecoder().eval()
+    params = sum(p.numel() for p in model.parameters())
+    feeds = (
+        torch.randn(1, 256, 64, 64),
+        torch.tensor([[[100.0, 200.0], [400.0, 500.0]]]),
+        torch.tensor([[2.0, 3.0]]),
+        torch.zeros(1, 1, 256, 256),
+        torch.zeros(1),
+        torch.tensor([512.0, 512.0]),
+    )
+    with torch.no_grad():
+        torch.onnx.export(model, feeds, path, opset_version=OPSET, input_names=DECODER_INPUTS,
+                          output_names=["masks", "iou_predictions", "low_res_masks"],
+                          dynamic_axes={"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"},
+                                        "masks": {2: "height", 3: "width"}})
+    return params
+
+
+def write_manifest(directory, version, encoder_params, decoder_params):
+    manifest = {
+        "schema": "medsam-ohif/model-manifest@1",
+        "name": "bench-medsam-shaped-random",
+        "version": version,
+        "description": (
+            f"Benchmark model with RANDOM weights, NOT MedSAM: a ViT-B-shaped encoder ({encoder_params / 1e6:.1f} M "
+            f"parameters) and a SAM-sized decoder ({decoder_params / 1e6:.1f} M) with MedSAM's ONNX contract. "
+            "Its masks mean nothing; only its timings and memory do."
+        ),
+        "testModel": True,
+        "profile": "medsam-stretch-1024",
+        "inputSize": 1024,
+        "embeddingDims": [1, 256, 64, 64],
+        "lowResSize": 256,
+        "encoder": {**file_entry(directory, "encoder.onnx"), "inputFormat": "float32-nchw",
+                    "inputs": {"image": "image"}, "outputs": {"embedding": "image_embeddings"}},
+        "decoder": {**file_entry(directory, "decoder.onnx"), "contract": "sam",
+                    "inputs": {"embedding": "image_embeddings", "pointCoords": "point_coords",
+                               "pointLabels": "point_labels", "maskInput": "mask_input",
+                               "hasMaskInput": "has_mask_input", "origImSize": "orig_im_size"},
+                    "outputs": {"lowResLogits": "low_res_masks"}, "maskIndex": 0},
+    }
+    with open(os.path.join(directory, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out")
+    ap.add_argument("--version", default="random-1")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    torch.manual_seed(0)
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    t = time.time()
+    decoder_params = export_decoder(os.path.join(args.out, "decoder.onnx"))
+    encoder_params = export_encoder(os.path.join(args.out, "encoder.onnx"))
+    write_manifest(args.out, args.version, encoder_params, decoder_params)
+    print(json.dumps({"encoderParams": encoder_params, "decoderParams": decoder_params, "seconds": round(time.time() - t, 1)}))
+
+
+if __name__ == "__main__":
+    main()
