@@ -1,25 +1,17 @@
 // Debian's Chromium, headless, driven by playwright-core (never `playwright install`). The flags are the
 // ones the project's e2e harness uses as root; WebGPU then gets only SwiftShader's software adapter.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { chromiumPath } from './paths.mjs';
 
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--use-gl=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-];
+// The project's one list of Chromium flags (config/chromium.json), with WebGPU's software adapter on.
+const chromiumConfig = JSON.parse(readFileSync(new URL('../../config/chromium.json', import.meta.url), 'utf8'));
+const FLAGS = [...chromiumConfig.flags, ...chromiumConfig.webgpuFlags];
 
 export async function launchChromium() {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'medsam-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args: FLAGS });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumConfig.executablePath, headless: true, args: FLAGS });
   const errors = [];
   return {
     context,

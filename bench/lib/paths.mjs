@@ -1,4 +1,5 @@
 // Where the benchmark reads and writes. dist/ and models/ are git-ignored; results/ is committed.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,4 +16,4 @@ export const testTinyManifest = path.join(repoRoot, 'models', 'test-tiny', 'mani
 export const ortWebDist = path.join(repoRoot, 'node_modules', 'onnxruntime-web', 'dist');
 /** Debian's interpreter: the `python3` first on PATH cannot import Debian's torch. */
 export const systemPython = '/usr/bin/python3';
-export const chromiumPath = '/usr/bin/chromium';
+export const chromiumPath = JSON.parse(readFileSync(new URL('../../config/chromium.json', import.meta.url), 'utf8')).executablePath;

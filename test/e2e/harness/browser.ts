@@ -5,18 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
-// The flags that work as root on the CI machines (see shared/docs/OHIF_INTEGRATION.md).
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--use-gl=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
+import chromiumConfig from '../../../config/chromium.json';
+
+export const CHROMIUM = chromiumConfig.executablePath;
+// Without WebGPU the GPU process is disabled outright; with it, SwiftShader provides a software adapter.
+const FLAGS = [...chromiumConfig.flags, ...chromiumConfig.noGpuFlags];
 
 export interface BrowserSession {
   context: BrowserContext;
@@ -38,7 +31,7 @@ export async function launchBrowser({ webgpu = false, viewport = { width: 1280, 
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: webgpu ? [...FLAGS, '--enable-unsafe-webgpu'] : FLAGS,
+    args: webgpu ? [...chromiumConfig.flags, ...chromiumConfig.webgpuFlags] : FLAGS,
     viewport,
   });
   const page = context.pages()[0] ?? (await context.newPage());
