@@ -17,6 +17,8 @@ export interface MedSamConfig {
   readonly backends: readonly BackendName[];
   /** Where onnxruntime-web's .mjs/.wasm files are served (a URL folder, ending in "/"). */
   readonly ortBaseUrl: string;
+  /** Use WebGPU even on a software ("fallback") adapter, 100× slower than WASM: for test browsers only. */
+  readonly allowSoftwareWebGpu: boolean;
   /** WASM threads; default: up to 4 when the page is cross-origin isolated, else 1. */
   readonly threads?: number;
   /** Upper bound of the in-worker embedding cache in bytes (one MedSAM embedding is 4 MiB). */
@@ -50,6 +52,7 @@ export const DEFAULT_CONFIG: MedSamConfig = {
   modelManifestUrl: '/models/medsam-vit-b/manifest.json',
   backends: ['webgpu', 'wasm'],
   ortBaseUrl: '/ort/',
+  allowSoftwareWebGpu: false,
   embeddingCacheBytes: 256 * 1024 * 1024,
   modelCacheName: 'medsam-models-v1',
   ctWindow: 'medsam-paper',
@@ -149,6 +152,7 @@ export function readConfig(...sources: unknown[]): MedSamConfig {
         modelManifestUrl: text(source, 'modelManifestUrl'),
         backends: backends(source),
         ortBaseUrl: ort === undefined ? undefined : withSlash(ort),
+        allowSoftwareWebGpu: flag(source, 'allowSoftwareWebGpu'),
         threads: positiveInteger(source, 'threads'),
         embeddingCacheBytes: positiveInteger(source, 'embeddingCacheBytes'),
         ctWindow: ctWindow(source),

@@ -24,6 +24,7 @@ export class ModelLoader {
       manifestUrl: new URL(manifestUrl, this.baseUrl).href,
       backends,
       ortBaseUrl: new URL(this.config.ortBaseUrl, this.baseUrl).href,
+      ...(this.config.allowSoftwareWebGpu ? { allowSoftwareWebGpu: true } : {}),
       ...(this.config.threads ? { threads: this.config.threads } : {}),
       embeddingCacheBytes: this.config.embeddingCacheBytes,
       modelCacheName: this.config.modelCacheName,

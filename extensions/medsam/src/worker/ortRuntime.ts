@@ -13,12 +13,29 @@ interface GpuLike {
   requestAdapter(): Promise<unknown>;
 }
 
-/** WebGPU counts only when the browser hands out an adapter (a software one in headless test browsers). */
-async function hasWebGpuAdapter(): Promise<boolean> {
+interface AdapterLike {
+  readonly isFallbackAdapter?: boolean;
+  readonly info?: { readonly isFallbackAdapter?: boolean };
+}
+
+/**
+ * A software ("fallback") adapter such as SwiftShader runs MedSAM's decoder 100× slower than WASM, so it
+ * counts only where the deployment asks for it (headless test browsers). Chrome reports it on
+ * `adapter.info` now and on the adapter itself before.
+ */
+export function usableWebGpuAdapter(adapter: unknown, allowSoftware: boolean): boolean {
+  if (adapter == null) return false;
+  const a = adapter as AdapterLike;
+  const fallback = a.info?.isFallbackAdapter ?? a.isFallbackAdapter ?? false;
+  return allowSoftware || !fallback;
+}
+
+/** WebGPU counts only when the browser hands out a (hardware, unless allowed otherwise) adapter. */
+async function hasWebGpuAdapter(allowSoftware: boolean): Promise<boolean> {
   const gpu = (globalThis.navigator as Navigator & { gpu?: GpuLike }).gpu;
   if (!gpu) return false;
   try {
-    return (await gpu.requestAdapter()) != null;
+    return usableWebGpuAdapter(await gpu.requestAdapter(), allowSoftware);
   } catch {
     return false;
   }
@@ -38,7 +55,7 @@ export function defaultThreads(isolated: boolean, hardwareConcurrency: number | 
 
 /** Loads onnxruntime-web from the configured URL (never bundled: its own workers and .wasm sit beside it). */
 export async function openOrtRuntime(settings: WorkerSettings): Promise<OrtRuntime> {
-  const webgpu = settings.backends.includes('webgpu') && (await hasWebGpuAdapter());
+  const webgpu = settings.backends.includes('webgpu') && (await hasWebGpuAdapter(settings.allowSoftwareWebGpu === true));
   const providers = settings.backends.filter((b) => b === 'wasm' || webgpu);
   if (providers.length === 0) {
     throw new Error('WebGPU is the only configured backend, but this browser offers no WebGPU adapter: add "wasm" to medsam.backends');

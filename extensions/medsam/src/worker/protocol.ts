@@ -40,6 +40,8 @@ export interface WorkerSettings {
   readonly backends: readonly BackendName[];
   /** Absolute URL of onnxruntime-web's dist folder, ending in "/". */
   readonly ortBaseUrl: string;
+  /** Accept a software WebGPU adapter (see MedSamConfig.allowSoftwareWebGpu). */
+  readonly allowSoftwareWebGpu?: boolean;
   readonly threads?: number;
   readonly embeddingCacheBytes: number;
   readonly modelCacheName: string | null;
