@@ -49,13 +49,15 @@ def make_batch(step):
     targets (a list of [H,W] float masks), owner [K] (which image each box belongs to)."""
     images, labels, catalogue, a = _DATA["images"], _DATA["labels"], _DATA["catalogue"], _DATA["args"]
     rng = np.random.default_rng([a.seed, step])
-    idx = rng.choice(len(labels), a.batch_images, replace=False)
+    idx = rng.choice(len(labels), a.batch_images, replace=False, p=_DATA["image_p"])
     coords, targets, priors, owner = [], [], [], []
     for j, i in enumerate(idx):
         lab = labels[i]
         h, w = lab.shape
         names = catalogue[i]
-        for p in rng.choice(len(names), a.boxes_per_image, replace=len(names) < a.boxes_per_image):
+        wts = np.array([a.focus.get(n, 1.0) for n in names])
+        pick = rng.choice(len(names), a.boxes_per_image, replace=len(names) < a.boxes_per_image, p=wts / wts.sum())
+        for p in pick:
             m = pd.phantom.structure_mask(lab, names[p])
             box = pd.jitter_box(pd.bbox(m), rng, rng.uniform(0, 0.08), h, w)
             b = box / np.array([w, h, w, h]) * 1024.0
@@ -114,6 +116,8 @@ def parse_args():
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--max-minutes", type=float, default=None, help="stop early (and say so) after this long")
+    ap.add_argument("--focus", nargs="*", default=[], metavar="NAME=WEIGHT",
+                    help="sample these structures (and the slices holding them) WEIGHT times more often")
     ap.add_argument("--init", default=None, help="start from these weights (.npz), e.g. to fine-tune")
     ap.add_argument("--cache", default="/tmp/medsam-ohif-test-tiny")
     ap.add_argument("--no-export", action="store_true", help="only save weights (export needs torch 1.13)")
@@ -122,7 +126,14 @@ def parse_args():
     for key, value in PRESETS["cuda" if args.device.startswith("cuda") else "cpu"].items():
         if getattr(args, key) is None:
             setattr(args, key, value)
+    args.focus = {k: float(v) for k, v in (f.split("=") for f in args.focus)}
     return args
+
+
+def image_weights(catalogue, focus):
+    """Slice sampling probabilities: a slice counts as much as the most favoured structure it holds."""
+    w = np.array([max([focus.get(n, 1.0) for n in names] or [1.0]) for names in catalogue])
+    return w / w.sum()
 
 
 def main():
@@ -134,7 +145,8 @@ def main():
     t0 = time.time()
     images, labels, catalogue = pd.build_train_cache(args.images, os.path.join(args.cache, "train"),
                                                      workers=max(args.workers, args.threads))
-    _DATA.update(images=images, labels=labels, catalogue=catalogue, args=args)
+    _DATA.update(images=images, labels=labels, catalogue=catalogue, args=args,
+                 image_p=image_weights(catalogue, args.focus))
     print(f"data: {len(labels)} slices ready in {time.time() - t0:.0f}s", flush=True)
 
     # Fork the prefetch workers before CUDA starts; they run single-threaded CPU torch only.
