@@ -19,6 +19,7 @@ import { maskBox, readPhantomLabels, structureMask } from './medsam/groundTruth'
 import { dragBox, medsamState, selectBoxTool, showInstance, waitForState, type ImageBox } from './medsam/medsamPage';
 import { fetchInstanceFile, segSeriesInPacs } from './medsam/pacs';
 import { decodeSlices, loadSegFromStudyBrowser, readSegmentationVoxels, saveFromPanel, segmentationIds, waitForDisplaySet, type SaveOutcomeView } from './medsam/segPage';
+import { timedStep } from './medsam/timedStep';
 
 const MODEL_FILE = path.resolve(repoRoot, process.env.MEDSAM_E2E_MODEL ?? 'models/test-tiny/manifest.json');
 const MODEL_URL = `/e2e-model/${path.basename(MODEL_FILE)}`;
@@ -56,14 +57,7 @@ describe('MedSAM segmentation saved to the PACS as DICOM-SEG and read back (run-
   const timings: Record<string, number> = {};
   const art = new Artifacts('medsam-seg');
 
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    try {
-      return await fn();
-    } finally {
-      timings[name] = Date.now() - t0;
-    }
-  };
+  const step = timedStep(timings);
 
   const pacsSegSeries = () => segSeriesInPacs(stack.orthancUrl, studyUid);
 

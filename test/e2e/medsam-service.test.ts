@@ -23,6 +23,7 @@ import { dice, differingPixels, maskArea, maskBox, readPhantomLabels, structureM
 import { dragBox, medsamState, readLabelmap, selectBoxTool, showInstance, waitForState, type ImageBox, type MedSamStateView } from './medsam/medsamPage';
 import { runServiceReference } from './medsam/referenceRunner';
 import { firstViewportId, makeBoxToolPassive, runCommand, segmentBoxByCommand, within } from './medsam/serviceSteps';
+import { timedStep } from './medsam/timedStep';
 
 const MODEL_FILE = path.join(repoRoot, 'models/test-tiny/manifest.json');
 const SERVICE_MANIFEST = path.join(repoRoot, 'models/test-tiny/manifest_u8.json');
@@ -53,14 +54,7 @@ describe('MedSAM with the embedding service (Open Inference Protocol) in the OHI
   const measured: Record<string, unknown> = {};
   const art = new Artifacts('medsam-service');
 
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    try {
-      return await fn();
-    } finally {
-      timings[name] = Date.now() - t0;
-    }
-  };
+  const step = timedStep(timings);
   const state = async (predicate: string, ms: number) => (await waitForState(browser.page, predicate, ms)) as ServiceState;
   const dicomOf = (slice: number) => path.join(stack.manifest.ctPhantomDir, 'dicom', slices.find((s) => s.index === slice)!.file);
   const sopOf = (slice: number) => slices.find((s) => s.index === slice)!.sopInstanceUid;

@@ -12,6 +12,7 @@ import { medsamAppConfigJs } from './medsam/appConfig';
 import { cliSegment } from './medsam/cli';
 import { dice, differingPixels, maskArea, maskBox, readPhantomLabels, structureMask, type LabelVolume } from './medsam/groundTruth';
 import { dragBox, dragInViewport, leftMarginColumn, medsamState, readLabelmap, selectBoxTool, showInMpr, showInstance, waitForState, zoomOut, type ImageBox } from './medsam/medsamPage';
+import { timedStep } from './medsam/timedStep';
 
 // The test model (models/test-tiny, SAM decoder contract). MEDSAM_E2E_MODEL=<manifest.json> tries another.
 const MODEL_FILE = path.resolve(repoRoot, process.env.MEDSAM_E2E_MODEL ?? 'models/test-tiny/manifest.json');
@@ -31,14 +32,7 @@ describe('MedSAM in the OHIF viewer (run-time bundles)', () => {
   const timings: Record<string, number> = {};
   const art = new Artifacts('medsam-viewer');
 
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    try {
-      return await fn();
-    } finally {
-      timings[name] = Date.now() - t0;
-    }
-  };
+  const step = timedStep(timings);
 
   beforeAll(async () => {
     if (!fs.existsSync(MODEL_FILE)) throw new Error(`the e2e test needs the test model ${path.relative(repoRoot, MODEL_FILE)} (models/testing/train_test_model.py)`);
