@@ -36,7 +36,7 @@ from torch import nn
 from torch.nn import functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from onnx_tools import MANIFEST_SCHEMA, SAM_DECODER_INPUTS, file_entry, node_available, run_onnx, sha256_file, write_json  # noqa: E402
+from onnx_tools import SAM_DECODER_INPUTS, node_available, run_onnx, sha256_file, write_json, write_stretch_1024_manifest  # noqa: E402
 
 OPSET = 17
 INPUT_SIZE = 1024
@@ -178,37 +178,18 @@ def export_decoder(sam, path: str) -> None:
 
 
 def write_manifest(out_dir: str, name: str, version: str, checkpoint_sha: str) -> dict:
-    manifest = {
-        "schema": MANIFEST_SCHEMA,
-        "name": name,
-        "version": version,
-        "description": (
+    return write_stretch_1024_manifest(
+        out_dir,
+        name=name,
+        version=version,
+        description=(
             "MedSAM ViT-B (Ma et al. 2024, bowang-lab/MedSAM), exported by models/export/export_medsam.py from "
             f"a checkpoint with SHA-256 {checkpoint_sha[:16]}... . Encoder: MedSAM's image encoder on a "
             "[0,1] min-max image (no SAM mean/std). Decoder: SAM's ONNX contract fixed to mask token 0 "
             "(multimask_output=False), box as two points labelled 2 and 3."
         ),
-        "testModel": False,
-        "profile": "medsam-stretch-1024",
-        "inputSize": INPUT_SIZE,
-        "embeddingDims": EMBEDDING_DIMS,
-        "lowResSize": LOW_RES,
-        "encoder": {
-            **file_entry(os.path.join(out_dir, "encoder.onnx"), out_dir),
-            "inputFormat": "float32-nchw",
-            "inputs": {"image": "image"},
-            "outputs": {"embedding": "image_embeddings"},
-        },
-        "decoder": {
-            **file_entry(os.path.join(out_dir, "decoder.onnx"), out_dir),
-            "contract": "sam",
-            "inputs": dict(SAM_DECODER_INPUTS),
-            "outputs": {"lowResLogits": "low_res_masks"},
-            "maskIndex": MASK_INDEX,
-        },
-    }
-    write_json(os.path.join(out_dir, "manifest.json"), manifest)
-    return manifest
+        test_model=False,
+    )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -47,6 +47,38 @@ def file_entry(path: str, relative_to: str) -> dict:
     }
 
 
+def write_stretch_1024_manifest(directory: str, *, name: str, version: str, description: str, test_model: bool) -> dict:
+    """Writes and returns `manifest.json` for an encoder.onnx/decoder.onnx pair in `directory` with MedSAM
+    ViT-B's contract: 1024 stretch profile, float32 NCHW `image` → `image_embeddings` [1,256,64,64], SAM's
+    decoder inputs, `low_res_masks` [1,1,256,256], mask token 0."""
+    manifest = {
+        "schema": MANIFEST_SCHEMA,
+        "name": name,
+        "version": version,
+        "description": description,
+        "testModel": test_model,
+        "profile": "medsam-stretch-1024",
+        "inputSize": 1024,
+        "embeddingDims": [1, 256, 64, 64],
+        "lowResSize": 256,
+        "encoder": {
+            **file_entry(os.path.join(directory, "encoder.onnx"), directory),
+            "inputFormat": "float32-nchw",
+            "inputs": {"image": "image"},
+            "outputs": {"embedding": "image_embeddings"},
+        },
+        "decoder": {
+            **file_entry(os.path.join(directory, "decoder.onnx"), directory),
+            "contract": "sam",
+            "inputs": dict(SAM_DECODER_INPUTS),
+            "outputs": {"lowResLogits": "low_res_masks"},
+            "maskIndex": 0,
+        },
+    }
+    write_json(os.path.join(directory, "manifest.json"), manifest)
+    return manifest
+
+
 def write_json(path: str, obj) -> None:
     with open(path, "w") as f:
         json.dump(obj, f, indent=2)
