@@ -25,6 +25,7 @@ import medsam_preprocess as mp  # noqa: E402
 import phantom_dataset as pd  # noqa: E402
 from tiny_model import box_from_points, load_weights  # noqa: E402
 
+EVAL_SLICES = (6, 12, 18, 24, 30)
 # Fixture picks: (seed, slice, structure), chosen to cover different organs, sizes and the lesion.
 FIXTURES = [(3, 18, "liver"), (7, 18, "liver_lesion"), (2, 24, "spleen"), (4, 24, "kidney_left"),
             (1, 12, "spine"), (4, 6, "lung_right"), (13, 18, "liver_lesion")]
@@ -45,6 +46,7 @@ def main():
     ap.add_argument("--cache", default="/tmp/medsam-ohif-test-tiny")
     ap.add_argument("--side", type=int, default=256)
     ap.add_argument("--seeds", type=int, nargs="*", default=pd.EVAL_SEEDS)
+    ap.add_argument("--slices", type=int, nargs="*", default=list(EVAL_SLICES))
     ap.add_argument("--fixtures", default=None, help="write the TypeScript fixtures here")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--fast", action="store_true", help="grey resize (same pixels as the 3-channel call, faster)")
@@ -55,11 +57,12 @@ def main():
 
     enc, dec = load_weights(os.path.join(args.cache, "weights.npz"))
     enc, dec = enc.to(dev), dec.to(dev)
-    dump = os.path.join(args.cache, f"eval{args.side}")
+    tag = "" if args.slices == list(EVAL_SLICES) else "-slices"
+    dump = os.path.join(args.cache, f"eval{args.side}{tag}")
     os.makedirs(dump, exist_ok=True)
 
     groups = defaultdict(list)
-    for case in pd.eval_cases(args.seeds, side=args.side):
+    for case in pd.eval_cases(args.seeds, indices=args.slices, side=args.side):
         groups[(case["seed"], case["slice"])].append(case)
 
     records, fixture_cases = [], []
