@@ -1,5 +1,7 @@
-// `npm run demo`: the stock OHIF 3.13.2 viewer with our MedSAM extension and mode added at run time, a
+// `npm run demo`: the stock OHIF viewer (3.13.2 by default) with our MedSAM extension and mode added at run time, a
 // private Orthanc seeded with sample CT/MR studies, all on one cross-origin-isolated origin.
+//   --ohif-version V  the prebuilt @ohif/app to serve (default 3.13.2; also MEDSAM_OHIF_VERSION); supported:
+//                   3.11.1, 3.12.10, 3.13.2, 3.14.0-beta.6
 //   --port N        viewer port (default 3000, or PORT; a busy port falls back to a free one)
 //   --no-bundles    the unmodified viewer (no MedSAM extension/mode)
 //   --no-build      do not run scripts/build.mjs first
@@ -13,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MODEL_MANIFEST_ENV } from './demo/modelManifest.mjs';
 import { DEFAULT_ORTHANC_PORT } from './demo/orthanc.mjs';
-import { demoDir, repoRoot } from './demo/paths.mjs';
+import { demoDir, OHIF_VERSION_ENV, repoRoot } from './demo/paths.mjs';
 import { pickPort } from './demo/ports.mjs';
 import { discoverBundles, prepareViewer } from './demo/prepareViewer.mjs';
 import { startStack } from './demo/stack.mjs';
@@ -29,8 +31,11 @@ const { values: opts } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     once: { type: 'boolean', default: false },
     'no-embedding-service': { type: 'boolean', default: false },
+    'ohif-version': { type: 'string' },
   },
 });
+// Read lazily by prepareViewer and the stack (scripts/demo/paths.mjs).
+if (opts['ohif-version']) process.env[OHIF_VERSION_ENV] = opts['ohif-version'];
 
 async function main() {
   const t0 = Date.now();

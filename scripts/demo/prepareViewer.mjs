@@ -1,14 +1,13 @@
-// The prebuilt OHIF viewer, unmodified: `npm pack @ohif/app@3.13.2` gives the whole dist (a viewer we add
-// our extension and mode to at run time, never rebuild). Cached in .demo/viewer/; only app-config.js is ours.
+// The prebuilt OHIF viewer, unmodified: `npm pack @ohif/app@<version>` (3.13.2 unless MEDSAM_OHIF_VERSION) gives the whole dist (a viewer we add
+// our extension and mode to at run time, never rebuild). Cached in .demo/viewer[-<version>]/; only app-config.js is ours.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildAppConfig, DEMO_EMBEDDING_SERVICE_URL, toAppConfigJs } from '../../config/viewer/app-config.mjs';
 import { withLock } from './lock.mjs';
-import { bundlesDir, demoDir, isMain, viewerDir } from './paths.mjs';
+import { bundlesDir, demoDir, isMain, ohifVersion, viewerDirFor } from './paths.mjs';
 import { resolveModelManifest } from './modelManifest.mjs';
 
-export const OHIF_APP_VERSION = '3.13.2';
 const STAMP = '.ohif-app-version';
 
 /** Download and unpack the viewer dist unless the cached copy is already this version. */
@@ -17,6 +16,8 @@ export function ensureViewerDist({ log = console.log } = {}) {
 }
 
 function unpackViewerDist(log) {
+  const OHIF_APP_VERSION = ohifVersion();
+  const viewerDir = viewerDirFor(OHIF_APP_VERSION);
   const stamp = path.join(viewerDir, STAMP);
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === OHIF_APP_VERSION) return viewerDir;
   fs.mkdirSync(demoDir, { recursive: true });
@@ -63,7 +64,7 @@ export function appConfigJs({ withBundles = true, modelManifestUrl = resolveMode
 
 /** Viewer dist in place and our app-config.js written into it. Returns the config text. */
 export function prepareViewer(options = {}) {
-  ensureViewerDist(options);
+  const viewerDir = ensureViewerDist(options);
   const text = appConfigJs(options);
   fs.writeFileSync(path.join(viewerDir, 'app-config.js'), text);
   return text;
@@ -72,5 +73,5 @@ export function prepareViewer(options = {}) {
 if (isMain(import.meta.url)) {
   const withBundles = !process.argv.includes('--no-bundles');
   const text = prepareViewer({ withBundles });
-  console.log(`Viewer ready in ${viewerDir}\n${text}`);
+  console.log(`Viewer ready in ${viewerDirFor()}\n${text}`);
 }

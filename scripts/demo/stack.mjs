@@ -52,7 +52,7 @@ export async function startStack({
   const timings = {};
   const t = (name, t0) => { timings[name] = Date.now() - t0; };
   let t0 = Date.now();
-  ensureViewerDist({ log });
+  const viewerDir = ensureViewerDist({ log });
   const model = resolveModelManifest();
   const configText = appConfigJs ?? makeAppConfigJs({ withBundles, modelManifestUrl: model.url });
   t('viewer', t0);
@@ -83,6 +83,7 @@ export async function startStack({
     }
     server = await startViewerServer({
       port,
+      viewerDir,
       orthancUrl: orthanc.url,
       appConfigJs: configText,
       mounts: model.mount ? [...mounts, model.mount] : mounts,

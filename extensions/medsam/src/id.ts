@@ -23,4 +23,5 @@ export const COMMANDS = {
   setModel: 'medsamSetModel',
   setBackends: 'medsamSetBackends',
   getState: 'medsamGetState',
+  adaptHost: 'medsamAdaptHost',
 } as const;

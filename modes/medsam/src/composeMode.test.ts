@@ -33,8 +33,8 @@ describe('composeMode', () => {
     expect(mode.routeName).toBe('medsam');
     const route = mode.routes[0];
     expect(route.path).toBe('medsam');
-    expect(route.layoutInstance.props.rightPanels).toEqual([MEDSAM.panel, 'seg-panel']);
-    expect(route.layoutInstance.props.leftPanels).toEqual(['series']);
+    expect(route.layoutInstance!.props.rightPanels).toEqual([MEDSAM.panel, 'seg-panel']);
+    expect(route.layoutInstance!.props.leftPanels).toEqual(['series']);
     expect(route.layoutTemplate.call(route)).toBe(route.layoutInstance);
   });
 
@@ -62,6 +62,25 @@ describe('composeMode', () => {
     expect((mode as unknown as { entered: boolean }).entered).toBe(true); // `this` is the MedSAM mode
     expect(updateSection).toHaveBeenCalledWith('primary', [MEDSAM.toolName]);
     expect(runCommand).toHaveBeenCalledWith(MEDSAM.loadModelCommand);
+    // after the base mode made its tool groups: hosts before 3.13 get the button and tool from the extension
+    expect(runCommand.mock.calls.map((c) => c[0])).toEqual([MEDSAM.adaptHostCommand, MEDSAM.loadModelCommand]);
+  });
+
+  it('an OHIF 3.11/3.12 route (layoutTemplate function, no layoutInstance) gets the panel when it opens', () => {
+    const b = base();
+    const template = jest.fn((...args: unknown[]) => ({ id: 'layout', props: { rightPanels: ['seg-panel'], leftPanels: ['series'], location: (args[0] as { location: string }).location } }));
+    const mode = composeMode({ ...b, routes: [{ path: 'template', layoutTemplate: template }] }, false);
+    const route = mode.routes[0];
+    expect(route.path).toBe('medsam');
+    expect(route.layoutInstance).toBeUndefined();
+    const layout = route.layoutTemplate.call(route, { location: 'here' }) as { props: Record<string, unknown> };
+    expect(template).toHaveBeenCalledWith({ location: 'here' });
+    expect(layout.props).toEqual({ rightPanels: [MEDSAM.panel, 'seg-panel'], leftPanels: ['series'], location: 'here', rightPanelClosed: false });
+  });
+
+  it('a route it cannot extend is an error (the mode factory turns it into an unavailable mode)', () => {
+    const b = base();
+    expect(() => composeMode({ ...b, routes: [{ path: 'x' } as unknown as Route] }, false)).toThrow(/neither a layoutInstance nor a layoutTemplate/);
   });
 
   it('valid for image modalities, not for studies without images', () => {

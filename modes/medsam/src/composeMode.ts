@@ -1,6 +1,6 @@
 import { MEDSAM, MODE_ID, ROUTE_NAME } from './ids';
 import { isValidMode } from './isValidMode';
-import type { ModeContext, ModeInstance, Route, ToolBlock } from './types';
+import type { LayoutInstance, ModeContext, ModeInstance, Route, ToolBlock } from './types';
 
 const asArray = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
@@ -11,11 +11,30 @@ function withBoxTool(additions: ModeInstance['toolGroupAdditions']): Record<stri
   return out;
 }
 
-/** The base route with the MedSAM panel first on the right (the tab shown on entry). */
+/** The layout with the MedSAM panel first on the right (the tab shown on entry). */
+function withPanelIn(layout: LayoutInstance): LayoutInstance {
+  const rightPanels = [MEDSAM.panel, ...(layout.props.rightPanels ?? []).filter((p) => p !== MEDSAM.panel)];
+  return { ...layout, props: { ...layout.props, rightPanels, rightPanelClosed: false } };
+}
+
+const isLayout = (v: unknown): v is LayoutInstance => typeof v === 'object' && v !== null && typeof (v as LayoutInstance).props === 'object' && (v as LayoutInstance).props !== null;
+
+/**
+ * The base route under our path with the MedSAM panel. OHIF 3.13+ routes carry a `layoutInstance`; older
+ * ones (3.11, 3.12) only a `layoutTemplate` function that builds `{ id, props }` when the route opens.
+ */
 function withPanel(route: Route): Route {
-  const { layoutInstance } = route;
-  const rightPanels = [MEDSAM.panel, ...(layoutInstance.props.rightPanels ?? []).filter((p) => p !== MEDSAM.panel)];
-  return { ...route, path: ROUTE_NAME, layoutInstance: { ...layoutInstance, props: { ...layoutInstance.props, rightPanels, rightPanelClosed: false } } };
+  const { layoutInstance, layoutTemplate } = route;
+  if (isLayout(layoutInstance)) return { ...route, path: ROUTE_NAME, layoutInstance: withPanelIn(layoutInstance) };
+  if (typeof layoutTemplate !== 'function') throw new Error('the base route has neither a layoutInstance nor a layoutTemplate function');
+  return {
+    ...route,
+    path: ROUTE_NAME,
+    layoutTemplate(this: Route, ...args: unknown[]) {
+      const layout = layoutTemplate.apply(this, args);
+      return isLayout(layout) ? withPanelIn(layout) : layout;
+    },
+  };
 }
 
 /**
@@ -39,6 +58,8 @@ export function composeMode(base: ModeInstance, extensionLoadable: boolean): Mod
     isValidMode,
     onModeEnter(this: ModeInstance, ctx: ModeContext) {
       base.onModeEnter?.call(this, ctx);
+      // Hosts before 3.13 ignore toolbarButtons / toolGroupAdditions: the extension fills the gaps.
+      ctx.commandsManager.runCommand(MEDSAM.adaptHostCommand);
       ctx.servicesManager.services.toolbarService.updateSection('primary', [MEDSAM.toolName]);
       ctx.commandsManager.runCommand(MEDSAM.loadModelCommand);
     },

@@ -33,7 +33,8 @@ interface FallbackServices {
 const asArray = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
 function layoutTemplate(this: Route): unknown {
-  return { ...this.layoutInstance, props: { ...this.layoutInstance.props } };
+  const layout = this.layoutInstance ?? layoutInstance;
+  return { ...layout, props: { ...layout.props } };
 }
 
 const layoutInstance: LayoutInstance = {

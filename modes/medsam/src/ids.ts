@@ -9,6 +9,7 @@ export const MEDSAM = {
   toolName: 'MedSamBox',
   toolbarButtons: 'medsam.toolbarButtons',
   loadModelCommand: 'medsamLoadModel',
+  adaptHostCommand: 'medsamAdaptHost',
 } as const;
 
 export const SEGMENTATION_MODE = '@ohif/mode-segmentation';

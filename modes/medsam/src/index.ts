@@ -1,6 +1,7 @@
 import { composeMode } from './composeMode';
 import { fallbackModeInstance } from './fallbackMode';
 import { MEDSAM, MODE_ID, SEGMENTATION_MODE } from './ids';
+import { unavailableMode } from './unavailableMode';
 import type { LoadModules, ModeInstance, ModeModule } from './types';
 
 /** Whether OHIF can import a module by name (build-time plugins can; bare names at run time cannot). */
@@ -20,12 +21,19 @@ const mode: ModeModule = {
    * replica of its layout. The segmentation mode's own factory applies `modeConfiguration` first.
    */
   async modeFactory({ modeConfiguration, loadModules }) {
-    const segmentation = (await tryLoad(loadModules, SEGMENTATION_MODE)) as ModeModule | null;
-    const base: ModeInstance = segmentation?.modeFactory
-      ? await segmentation.modeFactory.call(segmentation, { modeConfiguration, loadModules })
-      : fallbackModeInstance();
-    const extensionLoadable = (await tryLoad(loadModules, MEDSAM.extensionId)) !== null;
-    return composeMode(base, extensionLoadable);
+    try {
+      const segmentation = (await tryLoad(loadModules, SEGMENTATION_MODE)) as ModeModule | null;
+      const base: ModeInstance = segmentation?.modeFactory
+        ? await segmentation.modeFactory.call(segmentation, { modeConfiguration, loadModules })
+        : fallbackModeInstance();
+      const extensionLoadable = (await tryLoad(loadModules, MEDSAM.extensionId)) !== null;
+      return composeMode(base, extensionLoadable);
+    } catch (e) {
+      // Never break the host: one throwing modeFactory leaves OHIF's whole app black.
+      const reason = e instanceof Error ? e.message : String(e);
+      console.error(`[MedSAM] the MedSAM mode could not be built in this viewer; the viewer's other modes are unaffected. Reason: ${reason}`, e);
+      return unavailableMode(reason);
+    }
   },
   extensionDependencies: { [MEDSAM.extensionId]: MEDSAM.extensionVersion },
 };

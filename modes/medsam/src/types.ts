@@ -13,7 +13,8 @@ export interface LayoutInstance {
 export interface Route {
   readonly path: string;
   readonly layoutTemplate: (this: Route, ...args: unknown[]) => unknown;
-  readonly layoutInstance: LayoutInstance;
+  /** OHIF 3.13+; older routes build their layout in layoutTemplate only. */
+  readonly layoutInstance?: LayoutInstance;
 }
 
 export type ToolBlock = Record<string, readonly { toolName: string }[]>;

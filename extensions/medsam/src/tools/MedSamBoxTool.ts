@@ -17,6 +17,8 @@ export interface MedSamBoxToolConfiguration {
   /** OHIF's acceptPreview command (Enter) and rejectPreview / cancelActiveOperation (Esc) land here. */
   onAccept?: () => void;
   onReject?: () => void;
+  /** Whether a MedSAM preview is waiting for Enter/Esc (the preview lives in the controller, not the tool). */
+  hasPreview?: () => boolean;
   /** Colour of the box while it is drawn. */
   color?: string;
 }
@@ -115,6 +117,14 @@ export class MedSamBoxTool extends LabelmapBaseTool {
     });
     return true;
   };
+
+  /**
+   * OHIF before 3.12 (cornerstone 4.x) sends Enter/Esc only to tools that say they have a preview, which
+   * cornerstone decides from its own preview buffer; ours is the controller's.
+   */
+  override shouldResolvePreviewRequests(): boolean {
+    return (this.mode === 'Active' || this.mode === 'Enabled') && this.settings.hasPreview?.() === true;
+  }
 
   override acceptPreview(): void {
     this.settings.onAccept?.();
