@@ -1,9 +1,10 @@
 import type { Box } from '@medsam-ohif/core';
+import { adaptHost, type HostToolbar } from './host/adaptHost';
 import { COMMANDS } from './id';
 import { getRuntime } from './init';
 import { saveCommands } from './store/saveCommands';
 import { setBackendsCommand } from './setBackendsCommand';
-import type { CommandFn, CommandsModule } from './types/ohif';
+import type { CommandFn, CommandsModule, ExtensionParams } from './types/ohif';
 import { GlueError } from './utils/plainError';
 
 function isBox(v: unknown): v is Box {
@@ -21,8 +22,9 @@ function text(options: Record<string, unknown>, key: string): string {
  * MedSAM's commands. Besides the toolbar and the panel, they let other extensions and tests drive MedSAM:
  * `medsamSegmentBox({ viewportId, imageId, box: { x0, y0, x1, y1 } })` segments a box given in image pixels.
  */
-export function getCommandsModule(): CommandsModule {
+export function getCommandsModule(params: ExtensionParams): CommandsModule {
   const { controller, store } = getRuntime();
+  const toolbar = params.servicesManager.services.toolbarService as unknown as HostToolbar;
   const fns: Record<string, CommandFn> = {
     [COMMANDS.segmentBox]: (options) => {
       if (!isBox(options.box)) throw new GlueError('CONFIG', 'box must be { x0, y0, x1, y1 } in image pixels');
@@ -36,6 +38,7 @@ export function getCommandsModule(): CommandsModule {
     [COMMANDS.setModel]: (options) => controller.setModel(text(options, 'manifestUrl')),
     [COMMANDS.setBackends]: (options) => setBackendsCommand(controller, options),
     [COMMANDS.getState]: () => store.getState(),
+    [COMMANDS.adaptHost]: () => adaptHost(toolbar),
     ...saveCommands(),
   };
   return {

@@ -36,6 +36,7 @@ export function preRegistration(params: ExtensionParams): void {
       onBoxError: (e) => rt.store.update({ error: toPlainError(e) }),
       onAccept: () => rt.controller.accept(),
       onReject: () => rt.controller.reject(),
+      hasPreview: () => rt.controller.hasPreview(),
     }),
   );
 }
