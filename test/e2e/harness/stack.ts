@@ -45,6 +45,8 @@ export interface StackOptions {
   logFile?: string;
   /** Run the embedding service on this manifest (proxied at /v2/ on the viewer's origin). */
   embeddingService?: { manifest: string; threads?: number };
+  /** The prebuilt @ohif/app to serve (default MEDSAM_OHIF_VERSION, else 3.13.2; scripts/demo/paths.mjs). */
+  ohifVersion?: string;
 }
 
 export interface Stack {
@@ -107,8 +109,10 @@ function rpc(child: ChildProcess) {
 }
 
 /** Start the stack; the first call on a machine also fetches the viewer and builds the samples (~20 s). */
-export async function startStack({ logFile, ...options }: StackOptions = {}): Promise<Stack> {
-  const child = fork(stackScript, [], { execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+export async function startStack({ logFile, ohifVersion, ...options }: StackOptions = {}): Promise<Stack> {
+  // Through the child's environment: jest's process.env is the test's own copy, not the process's.
+  const env = { ...process.env, ...(ohifVersion ? { MEDSAM_OHIF_VERSION: ohifVersion } : {}) };
+  const child = fork(stackScript, [], { execArgv: [], env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let log: fs.WriteStream | undefined;
   if (logFile) {
     fs.mkdirSync(path.dirname(logFile), { recursive: true });

@@ -1,0 +1,84 @@
+// The run-time bundles in the other supported prebuilt OHIF viewers (3.13.2, the default, has the full e2e):
+// per version, a real Orthanc and Chromium, and the reader's smallest whole loop — open the study in the
+// MedSAM mode → the MedSAM button → box → Enter → Save to PACS → the SEG is in Orthanc with the accepted
+// voxels — plus the host's own study list and stock viewer still working with our bundles added.
+// MEDSAM_E2E_OHIF_VERSIONS="3.12.10,3.11.1" picks the versions (default: every supported one but 3.13.2).
+import path from 'node:path';
+import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, qidoStudies, repoRoot, startStack, waitForRenderedImage, type BrowserSession, type Stack } from './harness';
+import { medsamAppConfigJs } from './medsam/appConfig';
+import { maskBox, readPhantomLabels, structureMask } from './medsam/groundTruth';
+import { dragBox, medsamState, selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
+import { segSeriesInPacs } from './medsam/pacs';
+import { decodeSlices, readSegmentationVoxels, saveFromPanel } from './medsam/segPage';
+import fs from 'node:fs';
+
+const VERSIONS = (process.env.MEDSAM_E2E_OHIF_VERSIONS ?? '3.11.1,3.12.10,3.14.0-beta.6').split(',').map((v) => v.trim()).filter(Boolean);
+const MODEL_FILE = path.resolve(repoRoot, 'models/test-tiny/manifest.json');
+const MODEL_URL = `/e2e-model/${path.basename(MODEL_FILE)}`;
+const LIVER_SLICE = 15;
+
+jest.setTimeout(600_000);
+
+describe.each(VERSIONS)('OHIF %s with the MedSAM bundles added at run time', (version) => {
+  let stack: Stack;
+  let browser: BrowserSession;
+  const art = new Artifacts(`ohif-${version}`);
+
+  beforeAll(async () => {
+    const appConfigJs = medsamAppConfigJs(repoRoot, { modelManifestUrl: MODEL_URL, backends: ['wasm'], threads: 2 });
+    stack = await startStack({ ohifVersion: version, appConfigJs, mounts: [{ prefix: '/e2e-model/', dir: path.dirname(MODEL_FILE) }], logFile: art.file('stack.log') });
+    browser = await launchBrowser({ viewport: { width: 1400, height: 900 } });
+  });
+
+  afterAll(async () => {
+    if (browser) art.writeText('console-errors.txt', browser.errors.join('\n'));
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('the host still works: study list and the stock viewer', async () => {
+    const { page } = browser;
+    // the served dist is that version (the stamp prepareViewer writes when it unpacks `npm pack @ohif/app@V`)
+    expect((await (await fetch(`${stack.url}/.ohif-app-version`)).text()).trim()).toBe(version);
+    await page.goto(stack.url, { waitUntil: 'domcontentloaded' });
+    const studies = await qidoStudies(page);
+    expect(studies.map((s) => s.description)).toContain(CT_PHANTOM);
+    await page.waitForSelector(`text=${CT_PHANTOM}`, { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { cornerstone?: { version?: string } }).cornerstone?.version)).toBeTruthy();
+    await openStudy(page, stack.url, 'viewer', findStudy(stack.manifest, CT_PHANTOM).studyUid);
+    await waitForRenderedImage(page, { timeoutMs: 90_000 });
+    await art.screenshot(page, 'stock viewer');
+  });
+
+  it('box → Enter → Save to PACS: the SEG in Orthanc holds the accepted segment', async () => {
+    const { page } = browser;
+    const studyUid = findStudy(stack.manifest, CT_PHANTOM).studyUid;
+    const truth = readPhantomLabels(path.join(stack.manifest.ctPhantomDir, 'phantom'));
+    const series = JSON.parse(fs.readFileSync(path.join(stack.manifest.ctPhantomDir, 'series.json'), 'utf8')) as { slices: { index: number; sopInstanceUid: string }[] };
+    const gt = maskBox(structureMask(truth, LIVER_SLICE, 'liver'), truth.columns)!;
+
+    await openStudy(page, stack.url, 'medsam', studyUid);
+    await waitForRenderedImage(page, { timeoutMs: 90_000 });
+    await page.waitForSelector('[data-cy="medsam-panel"]', { timeout: 30_000 });
+    const loaded = await waitForState(page, "s.model.status === 'ready' || s.model.status === 'error'", 180_000);
+    expect(loaded.model.status).toBe('ready');
+    const imageId = await showInstance(page, series.slices.find((s) => s.index === LIVER_SLICE)!.sopInstanceUid);
+    await selectBoxTool(page); // clicks the MedSAM toolbar button; waits for the tool to be primary
+    await dragBox(page, imageId, { x0: gt.x0 - 3, y0: gt.y0 - 3, x1: gt.x1 + 3, y1: gt.y1 + 3 });
+    const preview = await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000);
+    expect(preview.error).toBeNull();
+    await page.keyboard.press('Enter');
+    const accepted = await waitForState(page, "s.result?.phase === 'accepted'", 10_000);
+    await art.screenshot(page, 'accepted');
+
+    const voxels = decodeSlices(await readSegmentationVoxels(page, accepted.result!.segmentationId));
+    expect(voxels.size).toBe(1);
+    const outcome = await saveFromPanel(page);
+    expect(outcome).toMatchObject({ ok: true, studyInstanceUID: studyUid, frames: 1 });
+    const inPacs = await segSeriesInPacs(stack.orthancUrl, studyUid);
+    expect(inPacs.map((s) => s.seriesInstanceUID)).toContain(outcome.seriesInstanceUID);
+    expect(inPacs.find((s) => s.seriesInstanceUID === outcome.seriesInstanceUID)!.instances).toEqual([outcome.sopInstanceUID]);
+    const state = await medsamState(page);
+    expect(state.error).toBeNull();
+  });
+});
