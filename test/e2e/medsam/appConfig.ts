@@ -6,12 +6,13 @@ import path from 'node:path';
 export const EXTENSION_URL = '/medsam/medsam-extension.mjs';
 export const MODE_URL = '/medsam/medsam-mode.mjs';
 
-export function medsamAppConfigJs(repoRoot: string, medsam: Record<string, unknown>): string {
+/** `bundles` can leave the extension out (a deployer's mistake the host must survive). */
+export function medsamAppConfigJs(repoRoot: string, medsam: Record<string, unknown>, bundles: { extension: string | null; mode: string } = { extension: EXTENSION_URL, mode: MODE_URL }): string {
   const script = `
     import { buildAppConfig, toAppConfigJs } from ${JSON.stringify(path.join(repoRoot, 'config/viewer/app-config.mjs'))};
     const o = JSON.parse(process.argv[1]);
-    const config = buildAppConfig({ extensions: [o.extension], modes: [o.mode], modelManifestUrl: o.medsam.modelManifestUrl });
+    const config = buildAppConfig({ extensions: o.extension ? [o.extension] : [], modes: [o.mode], modelManifestUrl: o.medsam.modelManifestUrl });
     config.medsam = { ...config.medsam, ...o.medsam };
     process.stdout.write(toAppConfigJs(config));`;
-  return execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify({ extension: EXTENSION_URL, mode: MODE_URL, medsam })], { encoding: 'utf8' });
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify({ ...bundles, medsam })], { encoding: 'utf8' });
 }
