@@ -109,6 +109,20 @@ describe('MedSAM in the OHIF viewer (run-time bundles)', () => {
     await zoomOut(page, 0);
   });
 
+  it('a 2×2 pixel box says it is too small and changes nothing', async () => {
+    const { page } = browser;
+    await page.evaluate(() => (window as unknown as { commandsManager: { runCommand(n: string): unknown } }).commandsManager.runCommand('medsamClear'));
+    const before = await readLabelmap(page, imageId);
+    await dragBox(page, imageId, { x0: 60, y0: 60, x1: 62, y1: 62 });
+    const state = await waitForState(page, '!!s.error', 30_000);
+    expect(state.error!.code).toBe('BAD_BOX');
+    expect(state.result).toBeNull();
+    const shown = await page.textContent('[data-cy="medsam-error"]');
+    expect(shown).toMatch(/too small for MedSAM, which needs at least 4 pixels on each side/);
+    await art.screenshot(page, '2x2 box: too small');
+    expect(await readLabelmap(page, imageId)).toEqual(before);
+  });
+
   /** Draws the liver box in a viewport, presses Enter, checks the segment against ground truth and the CLI. */
   async function segmentLiverAndCompare(label: string, viewportId?: string): Promise<void> {
     const { page } = browser;

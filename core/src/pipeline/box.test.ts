@@ -1,4 +1,4 @@
-import { checkBox, parseBox } from './box';
+import { checkBox, MIN_BOX_SIDE_PX, parseBox } from './box';
 import { MedSamError } from './errors';
 
 describe('checkBox', () => {
@@ -17,6 +17,9 @@ describe('checkBox', () => {
     ['wholly below', { x0: 5, y0: 70, x1: 30, y1: 90 }, /wholly outside/],
     ['only the edge', { x0: 63, y0: 5, x1: 90, y1: 30 }, /only touches the edge/],
     ['not a number', { x0: NaN, y0: 5, x1: 30, y1: 30 }, /finite/],
+    ['2×2 pixels', { x0: 10, y0: 10, x1: 12, y1: 12 }, /the box is 2×2 pixels: too small for MedSAM, which needs at least 4 pixels on each side/],
+    ['3.5 pixels wide', { x0: 10, y0: 10, x1: 13.5, y1: 40 }, /3\.5×30 pixels: too small/],
+    ['a side cut below 4 by the edge', { x0: 61, y0: 5, x1: 90, y1: 30 }, /2×25 pixels: too small/],
   ])('refuses a box with %s', (_name, box, message) => {
     expect(() => checkBox(box, 64, 64)).toThrow(message);
     try {
@@ -26,6 +29,10 @@ describe('checkBox', () => {
       expect((e as MedSamError).code).toBe('BAD_BOX');
     }
   });
+});
+
+it('accepts a box of exactly MIN_BOX_SIDE_PX on each side', () => {
+  expect(checkBox({ x0: 10, y0: 10, x1: 10 + MIN_BOX_SIDE_PX, y1: 10 + MIN_BOX_SIDE_PX }, 64, 64).box).toEqual({ x0: 10, y0: 10, x1: 14, y1: 14 });
 });
 
 describe('parseBox', () => {

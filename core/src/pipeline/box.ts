@@ -17,9 +17,16 @@ export interface CheckedBox {
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
 
 /**
+ * The smallest box side, in image pixels, that is segmented. Below it the box carries almost no shape for
+ * the prompt encoder and MedSAM answers with a blob around a point (a 2×2 box did); a stray click-drag is the
+ * usual cause. Four pixels keeps every small lesion a reader would box on a 512² CT (≈ 3 mm) and refuses slips.
+ */
+export const MIN_BOX_SIDE_PX = 4;
+
+/**
  * Orders the corners, clamps a box that is partly outside the image to the pixel-index range
  * [0, columns-1] × [0, rows-1] (MedSAM's boxes are pixel indices), and refuses boxes that cannot be
- * segmented: not finite, of zero area, or wholly outside the image.
+ * segmented: not finite, of zero area, smaller than MIN_BOX_SIDE_PX on a side, or wholly outside the image.
  */
 export function checkBox(box: Box, rows: number, columns: number): CheckedBox {
   const values = [box.x0, box.y0, box.x1, box.y1];
@@ -47,6 +54,12 @@ export function checkBox(box: Box, rows: number, columns: number): CheckedBox {
       'BAD_BOX',
       `box [${values.join(', ')}] only touches the edge of the ${columns}×${rows} image: nothing inside to segment`,
     );
+  }
+  const width = clamped.x1 - clamped.x0;
+  const height = clamped.y1 - clamped.y0;
+  if (width < MIN_BOX_SIDE_PX || height < MIN_BOX_SIDE_PX) {
+    const size = `${+width.toFixed(1)}×${+height.toFixed(1)}`;
+    throw new MedSamError('BAD_BOX', `the box is ${size} pixels: too small for MedSAM, which needs at least ${MIN_BOX_SIDE_PX} pixels on each side. Draw a box around the whole structure`);
   }
   const wasClamped = clamped.x0 !== x0 || clamped.x1 !== x1 || clamped.y0 !== y0 || clamped.y1 !== y1;
   return { box: clamped, clamped: wasClamped };
