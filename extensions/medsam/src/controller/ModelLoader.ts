@@ -10,6 +10,8 @@ export class ModelLoader {
   private pending: { key: string; promise: Promise<ModelInfo> } | null = null;
   /** The settings of the load whose progress the state shows. */
   private currentKey: string | null = null;
+  /** The last model that loaded, and the choices that made it: what a failed replacement falls back to. */
+  private lastReady: { key: string; choice: Pick<MedSamState, 'manifestUrl' | 'backends' | 'encoderBackend'>; info: ModelInfo } | null = null;
 
   constructor(
     private readonly client: InferenceClient,
@@ -38,18 +40,21 @@ export class ModelLoader {
     const settings = this.settings();
     const key = JSON.stringify(settings);
     if (this.pending?.key === key) return this.pending.promise;
+    const { manifestUrl, backends, encoderBackend } = this.store.getState();
     const promise = this.client.load(settings, (p) => this.onProgress(key, p));
     this.pending = { key, promise };
     this.currentKey = key;
     this.setModel(key, { status: 'loading', stage: 'manifest' });
     promise.then(
       (info) => {
+        this.lastReady = { key, choice: { manifestUrl, backends, encoderBackend }, info };
         if (key === this.currentKey) this.store.update({ encoder: info.encoder ?? null });
         this.setModel(key, { status: 'ready', info });
       },
       (e) => {
         if (this.pending?.key === key) this.pending = null;
-        this.setModel(key, { status: 'error', error: toPlainError(e) });
+        if (key === this.currentKey && this.lastReady && this.lastReady.key !== key) this.keepPrevious(e);
+        else this.setModel(key, { status: 'error', error: toPlainError(e) });
       },
     );
     return promise;
@@ -65,6 +70,22 @@ export class ModelLoader {
     this.pending = null;
     this.currentKey = null;
     this.store.update({ model: { status: 'idle' }, encoder: null });
+  }
+
+  /**
+   * A replacement model failed to load: the worker still holds the previous one (it swaps only on success),
+   * so the choice goes back to it and the error says what failed and what is still in use.
+   */
+  private keepPrevious(e: unknown): void {
+    const previous = this.lastReady!;
+    const error = toPlainError(e);
+    const still = `${previous.info.name} ${previous.info.version}`;
+    this.currentKey = null;
+    this.store.update({
+      ...previous.choice,
+      error: { ...error, title: `${error.title}: still using ${still}`, detail: `${error.detail} (the model you chose was not loaded; ${still} stays in use)` },
+    });
+    this.preload(); // the worker answers at once: it already holds that model
   }
 
   private onProgress(key: string, p: Progress): void {

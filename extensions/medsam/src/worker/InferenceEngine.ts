@@ -54,7 +54,7 @@ export class InferenceEngine {
   async load(settings: WorkerSettings, report: Report): Promise<ModelInfo> {
     const settingsKey = JSON.stringify(settings);
     if (this.model?.settingsKey === settingsKey) return this.model.info;
-    await this.release();
+    // The current model keeps serving boxes until the new one has loaded; a failed load leaves it in place.
     const t0 = now();
     report({ kind: 'stage', stage: 'manifest' });
     const manifest = parseManifest(await fetchJson(settings.manifestUrl));
@@ -111,7 +111,9 @@ export class InferenceEngine {
       encoder: router.status(),
       embeddingIdentity: embeddingIdentity(manifest),
     };
+    const previous = this.model;
     this.model = { settingsKey, manifest, decoder, encoder, release: releaseAll, router, info };
+    await previous?.release();
     await this.ensureCache(settings);
     return info;
   }
