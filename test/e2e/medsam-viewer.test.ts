@@ -168,6 +168,25 @@ describe('MedSAM in the OHIF viewer (run-time bundles)', () => {
     await art.screenshot(page, 'after Ctrl+Z');
   });
 
+  it('Shift+Enter accepts the preview as a new, registered segment (the button names the key)', async () => {
+    const { page } = browser;
+    const before = await readLabelmap(page, imageId);
+    const existing = before.segmentations[0]?.segments ?? [];
+    await dragBox(page, imageId, organBox);
+    await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000);
+    expect(await page.textContent('[data-cy="medsam-accept-new"]')).toContain('Shift+Enter');
+    await page.keyboard.press('Shift+Enter');
+    const accepted = await waitForState(page, "s.result?.phase === 'accepted'", 10_000);
+    const index = accepted.result!.segmentIndex!;
+    expect(existing).not.toContain(index);
+    const after = await readLabelmap(page, imageId);
+    expect(after.segmentations[0].segments).toContain(index);
+    expect(after.voxels.filter((v) => v === index)).toHaveLength(accepted.result!.areaPixels);
+    await art.screenshot(page, 'Shift+Enter: a new segment');
+    await page.keyboard.press('Control+z');
+    await waitForState(page, "s.result?.phase === 'undone'", 10_000);
+  });
+
   it('MPR: the axial volume viewport segments the same slice; a sagittal (reformatted) one explains why not', async () => {
     const { page } = browser;
     const ids = await showInMpr(page, imageId);

@@ -2,16 +2,27 @@ import { getCommandsModule } from './commandsModule';
 import { getCustomizationModule } from './getCustomizationModule';
 import { getPanelModule } from './getPanelModule';
 import { getToolbarModule } from './getToolbarModule';
+import { listenForAcceptNewSegment } from './host/acceptNewSegmentKey';
 import { EXTENSION_ID } from './id';
 import { getRuntime, preRegistration } from './init';
 import type { OhifExtension } from './types/ohif';
+
+let stopAcceptNewKey: (() => void) | null = null;
 
 /** The MedSAM extension: box tool, commands, toolbar button, panel. */
 const extension: OhifExtension = {
   id: EXTENSION_ID,
   preRegistration,
-  onModeEnter: () => getRuntime().controller.onModeEnter(),
-  onModeExit: () => getRuntime().controller.onModeExit(),
+  onModeEnter: () => {
+    const { controller } = getRuntime();
+    controller.onModeEnter();
+    stopAcceptNewKey = listenForAcceptNewSegment(() => controller.hasPreview(), () => controller.accept({ newSegment: true }));
+  },
+  onModeExit: () => {
+    stopAcceptNewKey?.();
+    stopAcceptNewKey = null;
+    getRuntime().controller.onModeExit();
+  },
   getCommandsModule,
   getToolbarModule,
   getPanelModule,

@@ -2,6 +2,7 @@ import React, { useEffect, useState } from 'react';
 import type { JobStatus, ResultView, TargetView } from '../controller/state';
 import { formatArea, formatBox, formatMs, stageText } from './format';
 import { styles } from './styles';
+import { ACCEPT_NEW_SEGMENT_KEY_LABEL } from '../host/acceptNewSegmentKey';
 
 const PHASE_TEXT: Record<ResultView['phase'], string> = {
   preview: 'Preview: Enter accepts, Esc discards',
@@ -85,7 +86,7 @@ export function ResultSection({ result, onAccept, onReject, onUndo, onClear }: R
               Accept (Enter)
             </button>
             <button style={styles.button} onClick={() => onAccept(true)} data-cy="medsam-accept-new">
-              As new segment
+              As new segment ({ACCEPT_NEW_SEGMENT_KEY_LABEL})
             </button>
             <button style={styles.button} onClick={onReject} data-cy="medsam-reject">
               Discard (Esc)
