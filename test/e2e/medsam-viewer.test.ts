@@ -183,6 +183,20 @@ describe('MedSAM in the OHIF viewer (run-time bundles)', () => {
     expect(after.segmentations[0].segments).toContain(index);
     expect(after.voxels.filter((v) => v === index)).toHaveLength(accepted.result!.areaPixels);
     await art.screenshot(page, 'Shift+Enter: a new segment');
+
+    // A second box over that segment: the preview says which segment it covers and by how much; Esc restores it.
+    const withSegment = await readLabelmap(page, imageId);
+    await dragBox(page, imageId, { x0: organBox.x0 + 10, y0: organBox.y0 + 10, x1: organBox.x1 - 10, y1: organBox.y1 - 10 });
+    const preview = await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000);
+    const underPreview = await readLabelmap(page, imageId);
+    const covered = withSegment.voxels.filter((v, i) => v === index && underPreview.voxels[i] === 255).length;
+    expect(covered).toBeGreaterThan(0);
+    expect((preview.result as unknown as { overlaps: unknown[] }).overlaps).toEqual([{ segmentIndex: index, label: `MedSAM ${index}`, pixels: covered }]);
+    expect(await page.textContent('[data-cy="medsam-result-overlap"]')).toContain(`segment ${index}) by ${covered} pixels`);
+    await art.screenshot(page, 'preview over a segment: overlap shown');
+    await page.keyboard.press('Escape');
+    await waitForState(page, "s.result?.phase === 'discarded'", 10_000);
+    expect(await readLabelmap(page, imageId)).toEqual(withSegment);
     await page.keyboard.press('Control+z');
     await waitForState(page, "s.result?.phase === 'undone'", 10_000);
   });

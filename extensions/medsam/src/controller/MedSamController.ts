@@ -7,6 +7,7 @@ import type { NormalizationPolicy } from '../image/normalizationPolicy';
 import type { InferenceClient } from '../inference/InferenceClient';
 import { recordAccept, undoLastAccept } from '../segmentation/history';
 import { labelmapEditor, type LabelmapEdit } from '../segmentation/LabelmapEditor';
+import { overlapsOf } from '../segmentation/overlap';
 import type { SegmentationTargets } from '../segmentation/segmentationTarget';
 import type { BoxCompleted } from '../tools/MedSamBoxTool';
 import type { Services, Subscription } from '../types/ohif';
@@ -170,6 +171,8 @@ export class MedSamController {
     const { segmentationId } = target;
     const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;
     const edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
+    const segments = this.deps.services.segmentationService.getSegmentation(segmentationId)?.segments ?? {};
+    const overlaps = overlapsOf(edit.change, (index) => segments[index]?.label);
     try {
       csSegmentation.config.color.setSegmentIndexColor(box.viewportId, segmentationId, PREVIEW_LABEL, PREVIEW_COLOR);
     } catch {
@@ -188,6 +191,7 @@ export class MedSamController {
       embeddingCacheHit: result.embeddingCacheHit,
       ...(result.embeddingSource ? { embeddingSource: result.embeddingSource } : {}),
       ...(result.fallback ? { fallback: result.fallback } : {}),
+      ...(overlaps.length ? { overlaps } : {}),
       timings: result.timings,
       totalMs,
       segmentationId,

@@ -1,5 +1,6 @@
 import type { Box, NormalizationRecord } from '@medsam-ohif/core';
 import type { BackendName, EncoderBackend } from '../config';
+import type { SegmentOverlap } from '../segmentation/overlap';
 import type { PlainError } from '../utils/plainError';
 import type { EmbeddingSource, EncoderStatus, ModelInfo, ProgressStage } from '../worker/protocol';
 
@@ -52,6 +53,8 @@ export interface ResultView {
   /** Who computed the embedding, and why not the service where "auto" fell back. */
   readonly embeddingSource?: EmbeddingSource;
   readonly fallback?: string;
+  /** Other segments' voxels under the preview (accepting into another segment takes them over). */
+  readonly overlaps?: readonly SegmentOverlap[];
 }
 
 /** Background embeddings around the shown slice (while the MedSAM tool is active). */

@@ -79,6 +79,12 @@ export function ResultSection({ result, onAccept, onReject, onUndo, onClear }: R
           ))}
         </tbody>
       </table>
+      {result.phase === 'preview' && result.overlaps?.length ? (
+        <div style={styles.muted} data-cy="medsam-result-overlap">
+          Overlaps {result.overlaps.map((o) => `"${o.label}" (segment ${o.segmentIndex}) by ${o.pixels} pixels`).join(', ')}. A labelmap voxel holds one
+          segment: accepting into another segment takes these voxels from it.
+        </div>
+      ) : null}
       <div style={styles.row}>
         {result.phase === 'preview' && (
           <>
