@@ -19,6 +19,7 @@ import { demoDir, OHIF_VERSION_ENV, repoRoot } from './demo/paths.mjs';
 import { pickPort } from './demo/ports.mjs';
 import { discoverBundles, prepareViewer } from './demo/prepareViewer.mjs';
 import { startStack } from './demo/stack.mjs';
+import { supervise } from './demo/supervise.mjs';
 import { ensureSystemPackages } from './demo/system.mjs';
 
 // The MedSAM mode's route (ROUTE_NAME in modes/medsam/src/ids.ts); OHIF's stock mode is at /viewer.
@@ -69,11 +70,13 @@ async function main() {
     embeddingService,
   });
   printSummary(stack, withBundles, Date.now() - t0);
+  const stopSupervising = supervise(stack);
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    stopSupervising();
     console.log('\nStopping Orthanc and the viewer server ...');
     await stack.stop();
     process.exit(0);
