@@ -3,6 +3,7 @@
 // explicitly by whoever needs them, so this entry stays free of runtime and platform imports.
 export * from './pipeline/backend';
 export * from './pipeline/box';
+export * from './pipeline/mosaic';
 export * from './pipeline/decoderFeeds';
 export * from './pipeline/errors';
 export * from './pipeline/hash';

@@ -2,6 +2,7 @@ import { segmentation as csSegmentation } from '@cornerstonejs/tools';
 import { checkBox, describeNormalization, type SourceImage } from '@medsam-ohif/core';
 import type { BackendName, EncoderBackend } from '../config';
 import { PANEL_ID } from '../id';
+import { mosaicWarningFor } from '../image/mosaicCheck';
 import { areaMm2 } from '../image/toSourceImage';
 import type { NormalizationPolicy } from '../image/normalizationPolicy';
 import type { InferenceClient } from '../inference/InferenceClient';
@@ -173,6 +174,7 @@ export class MedSamController {
     const edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
     const segments = this.deps.services.segmentationService.getSegmentation(segmentationId)?.segments ?? {};
     const overlaps = overlapsOf(edit.change, (index) => segments[index]?.label);
+    const mosaic = mosaicWarningFor(box.imageId);
     try {
       csSegmentation.config.color.setSegmentIndexColor(box.viewportId, segmentationId, PREVIEW_LABEL, PREVIEW_COLOR);
     } catch {
@@ -192,6 +194,7 @@ export class MedSamController {
       ...(result.embeddingSource ? { embeddingSource: result.embeddingSource } : {}),
       ...(result.fallback ? { fallback: result.fallback } : {}),
       ...(overlaps.length ? { overlaps } : {}),
+      ...(mosaic ? { warnings: [mosaic] } : {}),
       timings: result.timings,
       totalMs,
       segmentationId,

@@ -55,6 +55,8 @@ export interface ResultView {
   readonly fallback?: string;
   /** Other segments' voxels under the preview (accepting into another segment takes them over). */
   readonly overlaps?: readonly SegmentOverlap[];
+  /** Said about the image itself (e.g. a mosaic), in plain words. */
+  readonly warnings?: readonly string[];
 }
 
 /** Background embeddings around the shown slice (while the MedSAM tool is active). */

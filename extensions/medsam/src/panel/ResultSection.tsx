@@ -79,6 +79,11 @@ export function ResultSection({ result, onAccept, onReject, onUndo, onClear }: R
           ))}
         </tbody>
       </table>
+      {result.warnings?.map((w) => (
+        <div key={w} style={styles.muted} data-cy="medsam-result-warning">
+          {w}
+        </div>
+      ))}
       {result.phase === 'preview' && result.overlaps?.length ? (
         <div style={styles.muted} data-cy="medsam-result-overlap">
           Overlaps {result.overlaps.map((o) => `"${o.label}" (segment ${o.segmentIndex}) by ${o.pixels} pixels`).join(', ')}. A labelmap voxel holds one
