@@ -133,9 +133,16 @@ describe('MedSAM in the OHIF viewer (run-time bundles)', () => {
     const preview = await medsamState(page);
     expect(preview.error).toBeNull();
     await page.keyboard.press('Enter');
-    const accepted = await waitForState(page, "s.result?.phase === 'accepted'", 10_000);
+    await waitForState(page, "s.result?.phase === 'accepted'", 10_000);
+    // "Time" is mouse-up → painted preview; its parts add up to it
+    const accepted = await waitForState(page, '!!s.result?.wait', 10_000);
     await art.screenshot(page, `${label}: accepted into a segment`);
     const result = accepted.result!;
+    const wait = (result as unknown as { wait: Record<string, number> }).wait;
+    const parts = Object.values(wait).reduce((a, b) => a + b, 0);
+    expect(Math.abs(result.totalMs - parts)).toBeLessThanOrEqual(2);
+    expect(wait.inference).toBeGreaterThan(0);
+    expect(await page.textContent('[data-cy="medsam-result-stages"]')).toMatch(/embedding \+ decoder/);
     const readback = await readLabelmap(page, imageId);
     expect(readback.segmentations).toHaveLength(1);
     expect(readback.segmentations[0].segmentationId).toBe(result.segmentationId);

@@ -15,6 +15,7 @@ import type { Services, Subscription } from '../types/ohif';
 import { toPlainError } from '../utils/plainError';
 import type { ImageRef, Progress, SegmentResult } from '../worker/protocol';
 import { displaySetFor } from './embeddingInput';
+import { afterPaint, WaitClock } from './waitClock';
 import type { ModelLoader } from './ModelLoader';
 import type { MedSamState, ResultPhase, ResultView } from './state';
 import type { Store } from './Store';
@@ -108,7 +109,9 @@ export class MedSamController {
   async segmentBox(box: BoxCompleted): Promise<void> {
     const job = ++this.job;
     this.discardPreview();
-    const startedAt = Date.now();
+    // The wait the reader sees starts at mouse-up (the tool stamps it), not when this method runs.
+    const startedAt = box.releasedAt ?? Date.now();
+    const wait = new WaitClock(startedAt);
     // A result the user already decided on stays until replaced; an undecided one was just discarded above.
     this.store.update((s) => ({ error: null, job: { status: 'running', stage: 'reading', startedAt }, result: s.result?.phase === 'accepted' ? s.result : null }));
     try {
@@ -116,13 +119,21 @@ export class MedSamController {
       const { image, ref } = await this.deps.readImage(box.imageId);
       checkBox(box.box, image.rows, image.columns); // a bad box fails here, before anything changes
       const normalization = await this.deps.policy.specFor(image, { key: displaySet.displaySetInstanceUID, imageIds: displaySet.imageIds ?? [box.imageId] });
+      wait.lap('read');
+      if (this.store.getState().model.status !== 'ready') this.store.update({ job: { status: 'running', stage: 'model', startedAt } });
       await this.deps.model.ensure();
+      wait.lap('modelWait');
       const result = await this.deps.client.segment({ image, imageRef: ref, normalization, box: box.box }, (p) => this.onJobProgress(job, startedAt, p));
       if (job !== this.job) return; // a newer box superseded this one
+      wait.lap('inference');
       this.store.update({ job: { status: 'running', stage: 'writing', startedAt } });
       const { segmentationId, created } = await this.deps.targets.ensure(box.viewportId, displaySet, box.imageId);
-      this.showPreview(box, result, { segmentationId, created }, image, Date.now() - startedAt);
+      this.showPreview(box, result, { segmentationId, created }, image, wait.elapsed());
       if (created) this.deps.services.panelService.activatePanel(PANEL_ID, true);
+      // "Time" is mouse-up → preview on screen: taken once the browser has painted the preview.
+      await afterPaint();
+      wait.lap('draw');
+      if (job === this.job) this.store.update((s) => ({ result: s.result && { ...s.result, totalMs: wait.elapsed(), wait: wait.laps() } }));
     } catch (e) {
       if (job === this.job) this.store.update({ job: { status: 'idle' }, error: toPlainError(e) });
     }

@@ -1,6 +1,7 @@
 import type { Box, NormalizationRecord } from '@medsam-ohif/core';
 import type { BackendName, EncoderBackend } from '../config';
 import type { SegmentOverlap } from '../segmentation/overlap';
+import type { WaitLaps } from './waitClock';
 import type { PlainError } from '../utils/plainError';
 import type { EmbeddingSource, EncoderStatus, ModelInfo, ProgressStage } from '../worker/protocol';
 
@@ -19,7 +20,7 @@ export type ModelStatus =
 
 export type JobStatus =
   | { readonly status: 'idle' }
-  | { readonly status: 'running'; readonly stage: ProgressStage | 'reading' | 'writing'; readonly startedAt: number };
+  | { readonly status: 'running'; readonly stage: ProgressStage | 'reading' | 'model' | 'writing'; readonly startedAt: number };
 
 /** The segmentation and segment that an accepted result goes into. */
 export interface TargetView {
@@ -43,7 +44,9 @@ export interface ResultView {
   readonly normalization: string;
   readonly embeddingCacheHit: boolean;
   readonly timings: Record<string, number>;
+  /** Mouse-up → preview painted (the wait the reader had), and its parts once painted. */
   readonly totalMs: number;
+  readonly wait?: WaitLaps;
   readonly segmentationId: string;
   /** Set once accepted. */
   readonly segmentIndex: number | null;

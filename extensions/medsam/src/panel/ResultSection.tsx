@@ -1,6 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import type { JobStatus, ResultView, TargetView } from '../controller/state';
-import { formatArea, formatBox, formatMs, stageText } from './format';
+import { formatArea, formatBox, formatMs, formatWait, stageText } from './format';
 import { styles } from './styles';
 import { ACCEPT_NEW_SEGMENT_KEY_LABEL } from '../host/acceptNewSegmentKey';
 
@@ -27,6 +27,7 @@ export function JobLine({ job }: { job: JobStatus }) {
   return (
     <div style={styles.section} data-cy="medsam-job">
       {stageText(job.stage)}… <span style={styles.muted}>{formatMs(Math.max(0, now - job.startedAt))}</span>
+      <progress style={{ display: 'block', width: '100%' }} aria-label={stageText(job.stage)} data-cy="medsam-job-progress" />
     </div>
   );
 }
@@ -62,6 +63,7 @@ export function ResultSection({ result, onAccept, onReject, onUndo, onClear }: R
     ['Intensity', result.normalization],
     ['Time', `${formatMs(result.totalMs)}${result.embeddingCacheHit ? ' (image embedding reused)' : ''}`],
   ];
+  if (result.wait) rows.push(['Stages', formatWait(result.wait)]);
   if (result.segmentIndex !== null) rows.push(['Segment', `${result.segmentIndex}${result.segmentLabel ? ` "${result.segmentLabel}"` : ''}`]);
   return (
     <div style={styles.section} data-cy="medsam-result" data-phase={result.phase}>

@@ -1,4 +1,4 @@
-import { formatArea, formatBox, formatBytes, formatMs, formatProgress, stageText } from './format';
+import { formatArea, formatBox, formatBytes, formatMs, formatProgress, formatWait, stageText } from './format';
 
 describe('panel formatting', () => {
   it('bytes and download progress', () => {
@@ -18,5 +18,12 @@ describe('panel formatting', () => {
     expect(formatArea(null)).toMatch(/unknown/);
     expect(formatBox({ x0: 1.26, y0: 2, x1: 30, y1: 40.04 })).toBe('columns 1.3–30, rows 2–40');
     expect(stageText('encode')).toBe('Computing the image embedding');
+  });
+});
+
+describe('formatWait', () => {
+  it('lists the parts of the wait that took time, in order', () => {
+    expect(formatWait({ read: 40, modelWait: 0, inference: 2100, draw: 90 })).toBe(`image ${formatMs(40)} · embedding + decoder ${formatMs(2100)} · drawing ${formatMs(90)}`);
+    expect(formatWait({})).toBe('');
   });
 });

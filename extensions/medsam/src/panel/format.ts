@@ -1,3 +1,4 @@
+import type { WaitLaps } from '../controller/waitClock';
 /** Text for the panel: sizes, durations, areas, in the units a radiologist expects. */
 
 export function formatBytes(bytes: number): string {
@@ -35,6 +36,7 @@ export function formatBox(box: { x0: number; y0: number; x1: number; y1: number 
 
 const STAGES: Record<string, string> = {
   reading: 'Reading the image',
+  model: 'Waiting for the model to load',
   manifest: 'Reading the model description',
   verify: 'Checking the model files',
   session: 'Starting the model',
@@ -46,4 +48,18 @@ const STAGES: Record<string, string> = {
 
 export function stageText(stage: string): string {
   return STAGES[stage] ?? stage;
+}
+
+const WAIT_PARTS: [keyof WaitLaps, string][] = [
+  ['read', 'image'],
+  ['modelWait', 'model load'],
+  ['inference', 'embedding + decoder'],
+  ['draw', 'drawing'],
+];
+
+/** "image 40 ms · embedding + decoder 2.1 s · drawing 90 ms": where a box's wait went. */
+export function formatWait(wait: WaitLaps): string {
+  return WAIT_PARTS.filter(([key]) => (wait[key] ?? 0) > 0)
+    .map(([key, label]) => `${label} ${formatMs(wait[key]!)}`)
+    .join(' · ');
 }

@@ -6,6 +6,8 @@ import { boxOnViewportImage, type BoxOnImage } from './viewportImage';
 /** What the tool reports when a box is completed. */
 export interface BoxCompleted extends BoxOnImage {
   readonly viewportId: string;
+  /** Date.now() at mouse-up: where the reader's wait starts. */
+  readonly releasedAt?: number;
 }
 
 /** Behaviour the tool delegates (set through its configuration). */
@@ -82,6 +84,7 @@ export class MedSamBoxTool extends LabelmapBaseTool {
   };
 
   private onEnd = (evt: InteractionEvent): void => {
+    const releasedAt = Date.now();
     const state = this.drawState;
     if (!state) return;
     this.drawState = null;
@@ -93,7 +96,7 @@ export class MedSamBoxTool extends LabelmapBaseTool {
     if (!enabled) return;
     try {
       const box = boxOnViewportImage(enabled.viewport, state.start, state.end);
-      this.settings.onBoxCompleted?.({ ...box, viewportId: enabled.viewport.id });
+      this.settings.onBoxCompleted?.({ ...box, viewportId: enabled.viewport.id, releasedAt });
     } catch (e) {
       this.settings.onBoxError?.(e);
     }
