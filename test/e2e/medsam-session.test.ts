@@ -1,0 +1,148 @@
+// A reading session, not a step: several organs and a lesion accepted as new segments through the public
+// commands (a pause after each accept, as a reader works), Save to PACS, two more organs, save again. After
+// each save, the SEG stored in Orthanc is read back (pydicom) and compared with the viewer's labelmap voxel
+// by voxel: every segment that exists is saved, whatever came before.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { readWithPydicom } from '../fixtures/seg/segCases';
+import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, repoRoot, startStack, waitForRenderedImage, type BrowserSession, type Stack } from './harness';
+import { medsamAppConfigJs } from './medsam/appConfig';
+import { maskBox, readPhantomLabels, structureMask, type LabelVolume } from './medsam/groundTruth';
+import { showInstance, waitForState } from './medsam/medsamPage';
+import { fetchInstanceFile } from './medsam/pacs';
+import { decodeSlices, readSegmentationVoxels, saveState, type SaveOutcomeView } from './medsam/segPage';
+
+const MODEL_FILE = path.resolve(repoRoot, 'models/test-tiny/manifest.json');
+const FIRST = ['liver', 'spleen', 'liver_lesion'];
+const LATER = ['kidney_left', 'aorta'];
+
+jest.setTimeout(600_000);
+
+type CommandWindow = { commandsManager: { runCommand(name: string, options?: Record<string, unknown>): unknown }; services: { viewportGridService: { getActiveViewportId(): string } } };
+
+function run(page: Page, name: string, options: Record<string, unknown> = {}): Promise<unknown> {
+  return page.evaluate(([n, o]) => (window as unknown as CommandWindow).commandsManager.runCommand(n as string, o as Record<string, unknown>), [name, options] as const);
+}
+
+const sha256 = (a: Uint8Array) => createHash('sha256').update(a).digest('hex');
+function counts(labels: Uint8Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of labels) if (v !== 0) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
+
+/** The slice holding every structure of the session with the most of the smallest one. */
+function sessionSlice(truth: LabelVolume, names: string[]): number {
+  let best = -1;
+  let bestArea = 0;
+  for (let z = 0; z < truth.slices; z++) {
+    const smallest = Math.min(...names.map((n) => structureMask(truth, z, n).reduce((a, b) => a + b, 0)));
+    if (smallest > bestArea) [best, bestArea] = [z, smallest];
+  }
+  if (best < 0) throw new Error('no slice holds every structure');
+  return best;
+}
+
+// As the demo runs it (embeddings from the service, "auto") and in the browser alone.
+const SETUPS = [
+  { name: 'embedding service (auto)', medsam: { encoderBackend: 'auto', embeddingServiceUrl: '/' }, service: true },
+  { name: 'browser only', medsam: {}, service: false },
+];
+
+describe.each(SETUPS)('a reading session ($name): many segments, save, more segments, save again', (setup) => {
+  let stack: Stack;
+  let browser: BrowserSession;
+  let truth: LabelVolume;
+  let imageId: string;
+  let viewportId: string;
+  let slice: number;
+  const art = new Artifacts(`medsam-session-${setup.service ? 'service' : 'browser'}`);
+
+  async function accept(name: string, newSegment: boolean): Promise<number> {
+    const { page } = browser;
+    const gt = maskBox(structureMask(truth, slice, name), truth.columns)!;
+    const box = { x0: gt.x0 - 2, y0: gt.y0 - 2, x1: gt.x1 + 2, y1: gt.y1 + 2 };
+    void run(page, 'medsamSegmentBox', { viewportId, imageId, box });
+    const preview = await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000);
+    expect(preview.error).toBeNull();
+    await run(page, 'medsamAccept', { newSegment });
+    const accepted = await waitForState(page, "s.result?.phase === 'accepted'", 10_000);
+    await page.waitForTimeout(1500);
+    return accepted.result!.segmentIndex!;
+  }
+
+  async function save(): Promise<SaveOutcomeView> {
+    const outcome = (await run(browser.page, 'medsamSaveSegmentation')) as SaveOutcomeView;
+    expect((await saveState(browser.page)).status).toBe(outcome.ok ? 'saved' : 'failed');
+    return outcome;
+  }
+
+  /** The registered segments (OHIF's segmentation service) of the one segmentation. */
+  async function registered(segmentationId: string): Promise<number[]> {
+    return browser.page.evaluate((id) => {
+      const w = window as unknown as { services: { segmentationService: { getSegmentation(id: string): { segments: Record<string, { segmentIndex: number } | undefined> } } } };
+      return Object.values(w.services.segmentationService.getSegmentation(id).segments).filter(Boolean).map((s) => s!.segmentIndex).sort((a, b) => a - b);
+    }, segmentationId);
+  }
+
+  /** The stored SEG equals the viewer's labelmap voxel by voxel (renumbered as the SEG numbers segments). */
+  async function expectStoredEqualsViewer(outcome: SaveOutcomeView, label: string): Promise<void> {
+    const file = art.file(`${label}.dcm`);
+    fs.writeFileSync(file, await fetchInstanceFile(stack.orthancUrl, outcome.sopInstanceUID!));
+    const view = readWithPydicom(file);
+    const number = new Map(outcome.segments!.map((s) => [s.segmentIndex, s.segmentNumber]));
+    const viewer = decodeSlices(await readSegmentationVoxels(browser.page, outcome.segmentationId!));
+    const expected = new Map([...viewer].map(([sop, labels]) => [sop, labels.map((v) => (v === 0 ? 0 : (number.get(v) ?? 255)))]));
+    expect(view.segments.map((s) => s.number).sort()).toEqual([...number.values()].sort());
+    expect(Object.keys(view.frames).sort()).toEqual([...expected.keys()].sort());
+    for (const [sop, labels] of expected) expect(view.frames[sop]).toEqual({ counts: counts(labels), sha256: sha256(labels) });
+  }
+
+  beforeAll(async () => {
+    const appConfigJs = medsamAppConfigJs(repoRoot, { modelManifestUrl: '/e2e-model/manifest.json', backends: ['wasm'], threads: 2, ...setup.medsam });
+    const embeddingService = setup.service ? { embeddingService: { manifest: path.join(repoRoot, 'models/test-tiny/manifest_u8.json') } } : {};
+    stack = await startStack({ appConfigJs, mounts: [{ prefix: '/e2e-model/', dir: path.dirname(MODEL_FILE) }], logFile: art.file('stack.log'), ...embeddingService });
+    truth = readPhantomLabels(path.join(stack.manifest.ctPhantomDir, 'phantom'));
+    slice = sessionSlice(truth, [...FIRST, ...LATER]);
+    const series = JSON.parse(fs.readFileSync(path.join(stack.manifest.ctPhantomDir, 'series.json'), 'utf8')) as { slices: { index: number; sopInstanceUid: string }[] };
+    browser = await launchBrowser({ viewport: { width: 1400, height: 900 } });
+    const { page } = browser;
+    await openStudy(page, stack.url, 'medsam', findStudy(stack.manifest, CT_PHANTOM).studyUid);
+    await waitForRenderedImage(page, { timeoutMs: 90_000 });
+    await waitForState(page, "s.model.status === 'ready'", 180_000);
+    imageId = await showInstance(page, series.slices.find((s) => s.index === slice)!.sopInstanceUid);
+    viewportId = await page.evaluate(() => (window as unknown as CommandWindow).services.viewportGridService.getActiveViewportId());
+  });
+
+  afterAll(async () => {
+    if (browser) art.writeText('console-errors.txt', browser.errors.join('\n'));
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  let first: SaveOutcomeView;
+
+  it('liver, spleen, lesion as new segments → save stores all three', async () => {
+    const indices = [await accept(FIRST[0], false), await accept(FIRST[1], true), await accept(FIRST[2], true)];
+    expect(new Set(indices).size).toBe(3);
+    first = await save();
+    expect(first).toMatchObject({ ok: true });
+    expect(await registered(first.segmentationId!)).toEqual([...indices].sort((a, b) => a - b));
+    expect(first.segments!.map((s) => s.segmentIndex).sort()).toEqual([...indices].sort((a, b) => a - b));
+    await expectStoredEqualsViewer(first, 'save-1');
+  });
+
+  it('then kidney and aorta as new segments → the next save stores all five', async () => {
+    const later = [await accept(LATER[0], true), await accept(LATER[1], true)];
+    const all = await registered(first.segmentationId!);
+    expect(all).toHaveLength(5);
+    for (const index of later) expect(all).toContain(index);
+    const second = await save();
+    expect(second).toMatchObject({ ok: true, seriesInstanceUID: first.seriesInstanceUID });
+    expect(second.segments!.map((s) => s.segmentIndex).sort()).toEqual(all);
+    await expectStoredEqualsViewer(second, 'save-2');
+    await art.screenshot(browser.page, 'five segments saved');
+  });
+});
