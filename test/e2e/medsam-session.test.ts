@@ -10,9 +10,9 @@ import { readWithPydicom } from '../fixtures/seg/segCases';
 import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, repoRoot, startStack, waitForRenderedImage, type BrowserSession, type Stack } from './harness';
 import { medsamAppConfigJs } from './medsam/appConfig';
 import { maskBox, readPhantomLabels, structureMask, type LabelVolume } from './medsam/groundTruth';
-import { showInstance, waitForState } from './medsam/medsamPage';
+import { dragBox, selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
 import { fetchInstanceFile } from './medsam/pacs';
-import { decodeSlices, readSegmentationVoxels, saveState, type SaveOutcomeView } from './medsam/segPage';
+import { decodeSlices, readSegmentationVoxels, saveFromPanel, saveState, type SaveOutcomeView } from './medsam/segPage';
 
 const MODEL_FILE = path.resolve(repoRoot, 'models/test-tiny/manifest.json');
 const FIRST = ['liver', 'spleen', 'liver_lesion'];
@@ -49,6 +49,8 @@ function sessionSlice(truth: LabelVolume, names: string[]): number {
 const SETUPS = [
   { name: 'embedding service (auto)', medsam: { encoderBackend: 'auto', embeddingServiceUrl: '/' }, service: true },
   { name: 'browser only', medsam: {}, service: false },
+  // as a reader does it: the mouse for boxes, Enter / the panel's "As new segment" and "Save to PACS" buttons
+  { name: 'mouse, keys and panel buttons', medsam: {}, service: false, ui: true },
 ];
 
 describe.each(SETUPS)('a reading session ($name): many segments, save, more segments, save again', (setup) => {
@@ -64,17 +66,20 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     const { page } = browser;
     const gt = maskBox(structureMask(truth, slice, name), truth.columns)!;
     const box = { x0: gt.x0 - 2, y0: gt.y0 - 2, x1: gt.x1 + 2, y1: gt.y1 + 2 };
-    void run(page, 'medsamSegmentBox', { viewportId, imageId, box });
+    if (setup.ui) await dragBox(page, imageId, box);
+    else void run(page, 'medsamSegmentBox', { viewportId, imageId, box });
     const preview = await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000);
     expect(preview.error).toBeNull();
-    await run(page, 'medsamAccept', { newSegment });
+    if (!setup.ui) await run(page, 'medsamAccept', { newSegment });
+    else if (newSegment) await page.click('[data-cy="medsam-accept-new"]');
+    else await page.keyboard.press('Enter');
     const accepted = await waitForState(page, "s.result?.phase === 'accepted'", 10_000);
     await page.waitForTimeout(1500);
     return accepted.result!.segmentIndex!;
   }
 
   async function save(): Promise<SaveOutcomeView> {
-    const outcome = (await run(browser.page, 'medsamSaveSegmentation')) as SaveOutcomeView;
+    const outcome = setup.ui ? await saveFromPanel(browser.page) : ((await run(browser.page, 'medsamSaveSegmentation')) as SaveOutcomeView);
     expect((await saveState(browser.page)).status).toBe(outcome.ok ? 'saved' : 'failed');
     return outcome;
   }
@@ -114,6 +119,7 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     await waitForState(page, "s.model.status === 'ready'", 180_000);
     imageId = await showInstance(page, series.slices.find((s) => s.index === slice)!.sopInstanceUid);
     viewportId = await page.evaluate(() => (window as unknown as CommandWindow).services.viewportGridService.getActiveViewportId());
+    if (setup.ui) await selectBoxTool(page);
   });
 
   afterAll(async () => {
