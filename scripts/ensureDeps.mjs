@@ -23,3 +23,13 @@ if (!fresh) {
   const result = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
+
+// The system (Debian) packages the tests need, from config/system-packages.txt: installed with apt-get when
+// we are root, else the one apt-get line to run is printed and the test run stops.
+const { ensureSystemPackages } = await import('./demo/system.mjs');
+try {
+  ensureSystemPackages({ forTests: true });
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}

@@ -1,22 +1,20 @@
-// The Debian packages the demo and the e2e tests use, each recognised by a file it installs. As root a
+// The Debian packages the demo and the tests use (config/system-packages.txt), each recognised by a file it installs. As root a
 // fresh machine gets them with one apt-get call; otherwise we print that call and stop.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const PY = '/usr/lib/python3/dist-packages';
-export const SYSTEM_PACKAGES = [
-  { pkg: 'orthanc', file: '/usr/sbin/Orthanc', demo: true },
-  { pkg: 'orthanc-dicomweb', file: '/usr/share/orthanc/plugins/libOrthancDicomWeb.so', demo: true },
-  { pkg: 'python3-numpy', file: `${PY}/numpy`, demo: true },
-  { pkg: 'python3-scipy', file: `${PY}/scipy`, demo: true },
-  { pkg: 'python3-pydicom', file: `${PY}/pydicom`, demo: true },
-  { pkg: 'python3-nibabel', file: `${PY}/nibabel`, demo: true },
-  { pkg: 'mricron-data', file: '/usr/share/mricron/templates/ch2.nii.gz', demo: true },
-  { pkg: 'dicom3tools', file: '/usr/bin/dciodvfy', demo: true },
-  // Only the tests need these; installed in the same go when we can.
-  { pkg: 'chromium', file: '/usr/bin/chromium', demo: false },
-  { pkg: 'dcmtk', file: '/usr/bin/dcmdump', demo: false },
-];
+const LIST = fileURLToPath(new URL('../../config/system-packages.txt', import.meta.url));
+/** config/system-packages.txt: the one list, also read by .ci/run. */
+export const SYSTEM_PACKAGES = fs
+  .readFileSync(LIST, 'utf8')
+  .split('\n')
+  .map((line) => line.replace(/#.*/, '').trim())
+  .filter(Boolean)
+  .map((line) => {
+    const [pkg, file, who] = line.split(/\s+/);
+    return { pkg, file, demo: who === 'demo' };
+  });
 
 export const missingPackages = () => SYSTEM_PACKAGES.filter((p) => !fs.existsSync(p.file));
 
