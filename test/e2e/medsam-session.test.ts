@@ -17,6 +17,7 @@ import { decodeSlices, readSegmentationVoxels, saveFromPanel, saveState, type Sa
 const MODEL_FILE = path.resolve(repoRoot, 'models/test-tiny/manifest.json');
 const FIRST = ['liver', 'spleen', 'liver_lesion'];
 const LATER = ['kidney_left', 'aorta'];
+// kidney_right is accepted last, after the second save, to leave one unsaved change
 
 jest.setTimeout(600_000);
 
@@ -84,6 +85,12 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     return outcome;
   }
 
+  /** The panel's unsaved-changes line, or null when everything is saved. */
+  async function unsavedText(): Promise<string | null> {
+    const el = await browser.page.$('[data-cy="medsam-unsaved"]');
+    return el ? ((await el.textContent()) ?? '').trim() : null;
+  }
+
   /** The registered segments (OHIF's segmentation service) of the one segmentation. */
   async function registered(segmentationId: string): Promise<number[]> {
     return browser.page.evaluate((id) => {
@@ -110,7 +117,7 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     const embeddingService = setup.service ? { embeddingService: { manifest: path.join(repoRoot, 'models/test-tiny/manifest_u8.json') } } : {};
     stack = await startStack({ appConfigJs, mounts: [{ prefix: '/e2e-model/', dir: path.dirname(MODEL_FILE) }], logFile: art.file('stack.log'), ...embeddingService });
     truth = readPhantomLabels(path.join(stack.manifest.ctPhantomDir, 'phantom'));
-    slice = sessionSlice(truth, [...FIRST, ...LATER]);
+    slice = sessionSlice(truth, [...FIRST, ...LATER, 'kidney_right']);
     const series = JSON.parse(fs.readFileSync(path.join(stack.manifest.ctPhantomDir, 'series.json'), 'utf8')) as { slices: { index: number; sopInstanceUid: string }[] };
     browser = await launchBrowser({ viewport: { width: 1400, height: 900 } });
     const { page } = browser;
@@ -133,7 +140,10 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
   it('liver, spleen, lesion as new segments → save stores all three', async () => {
     const indices = [await accept(FIRST[0], false), await accept(FIRST[1], true), await accept(FIRST[2], true)];
     expect(new Set(indices).size).toBe(3);
+    expect(await unsavedText()).toBe('3 segments changed since the last save: not in the PACS yet.');
     first = await save();
+    expect(await unsavedText()).toBeNull();
+    await browser.page.waitForSelector('[data-cy="medsam-save-success"]');
     expect(first).toMatchObject({ ok: true });
     expect(await registered(first.segmentationId!)).toEqual([...indices].sort((a, b) => a - b));
     expect(first.segments!.map((s) => s.segmentIndex).sort()).toEqual([...indices].sort((a, b) => a - b));
@@ -141,7 +151,11 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
   });
 
   it('then kidney and aorta as new segments → the next save stores all five', async () => {
-    const later = [await accept(LATER[0], true), await accept(LATER[1], true)];
+    const later = [await accept(LATER[0], true)];
+    // the first change after a save: the panel says so and the green "Saved" box is gone
+    expect(await unsavedText()).toBe('1 segment changed since the last save: not in the PACS yet.');
+    expect(await browser.page.$('[data-cy="medsam-save-success"]')).toBeNull();
+    later.push(await accept(LATER[1], true));
     const all = await registered(first.segmentationId!);
     expect(all).toHaveLength(5);
     for (const index of later) expect(all).toContain(index);
@@ -149,6 +163,19 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     expect(second).toMatchObject({ ok: true, seriesInstanceUID: first.seriesInstanceUID });
     expect(second.segments!.map((s) => s.segmentIndex).sort()).toEqual(all);
     await expectStoredEqualsViewer(second, 'save-2');
+    expect(await unsavedText()).toBeNull();
     await art.screenshot(browser.page, 'five segments saved');
+  });
+
+  it('leaving with an unsaved segment asks first; staying keeps it', async () => {
+    const { page } = browser;
+    await page.mouse.click(5, 5); // Chromium asks before unload only after a user gesture on the page
+    const index = await accept('kidney_right', true);
+    expect(await unsavedText()).toMatch(/^1 segment changed/);
+    const asked = new Promise<string>((resolve) => page.once('dialog', (d) => void d.dismiss().then(() => resolve(d.type()))));
+    await page.close({ runBeforeUnload: true });
+    expect(await asked).toBe('beforeunload');
+    expect(page.isClosed()).toBe(false);
+    expect(await registered(first.segmentationId!)).toContain(index);
   });
 });

@@ -3,11 +3,13 @@ import { getCustomizationModule } from './getCustomizationModule';
 import { getPanelModule } from './getPanelModule';
 import { getToolbarModule } from './getToolbarModule';
 import { listenForAcceptNewSegment } from './host/acceptNewSegmentKey';
+import { askBeforeLeaving } from './session/UnsavedChanges';
 import { EXTENSION_ID } from './id';
 import { getRuntime, preRegistration } from './init';
 import type { OhifExtension } from './types/ohif';
 
-let stopAcceptNewKey: (() => void) | null = null;
+/** Undoes what onModeEnter set up on the page (key listener, leave prompt). */
+let stopOnExit: (() => void) | null = null;
 
 /** The MedSAM extension: box tool, commands, toolbar button, panel. */
 const extension: OhifExtension = {
@@ -16,11 +18,16 @@ const extension: OhifExtension = {
   onModeEnter: () => {
     const { controller } = getRuntime();
     controller.onModeEnter();
-    stopAcceptNewKey = listenForAcceptNewSegment(() => controller.hasPreview(), () => controller.accept({ newSegment: true }));
+    const stopKey = listenForAcceptNewSegment(() => controller.hasPreview(), () => controller.accept({ newSegment: true }));
+    const stopAsking = askBeforeLeaving(getRuntime().unsaved);
+    stopOnExit = () => {
+      stopKey();
+      stopAsking();
+    };
   },
   onModeExit: () => {
-    stopAcceptNewKey?.();
-    stopAcceptNewKey = null;
+    stopOnExit?.();
+    stopOnExit = null;
     getRuntime().controller.onModeExit();
   },
   getCommandsModule,

@@ -19,6 +19,7 @@ import { afterPaint, WaitClock } from './waitClock';
 import type { ModelLoader } from './ModelLoader';
 import type { MedSamState, ResultPhase, ResultView } from './state';
 import type { Store } from './Store';
+import type { UnsavedChanges } from '../session/UnsavedChanges';
 
 /** The voxel value of a preview: shown in its own colour until accepted into a real segment. */
 export const PREVIEW_LABEL = 255;
@@ -42,6 +43,8 @@ export interface ControllerDeps {
   readonly policy: NormalizationPolicy;
   readonly targets: SegmentationTargets;
   readonly readImage: (imageId: string) => Promise<{ image: SourceImage; ref: ImageRef }>;
+  /** What has not been saved yet: every accept and undo/redo of one marks its segment. */
+  readonly unsaved?: UnsavedChanges;
   /** Embeddings computed around the shown slice while the tool is active (prefetch/). */
   readonly background?: { start(): void; stop(): void };
 }
@@ -148,7 +151,11 @@ export class MedSamController {
       labelmapEditor.revert(preview.edit);
       const segment = this.deps.targets.segmentForAccept(preview.segmentationId, options.newSegment === true);
       const edit = labelmapEditor.write(preview.segmentationId, segment.segmentIndex, preview.imageId, preview.mask);
-      recordAccept(edit, (undone) => this.setPhase(undone ? 'undone' : 'accepted'));
+      this.deps.unsaved?.mark(preview.segmentationId, segment.segmentIndex);
+      recordAccept(edit, (undone) => {
+        this.deps.unsaved?.mark(preview.segmentationId, segment.segmentIndex);
+        this.setPhase(undone ? 'undone' : 'accepted');
+      });
       this.store.update((s) => ({
         result: s.result && { ...s.result, phase: 'accepted', segmentIndex: segment.segmentIndex, segmentLabel: segment.label },
         target: this.deps.targets.view(preview.segmentationId),

@@ -4,6 +4,7 @@ import { readSourceImage } from '../image/readSourceImage';
 import { createMedSamWorker } from '../inference/createWorker';
 import { InferenceClient } from '../inference/InferenceClient';
 import { SegmentationTargets } from '../segmentation/segmentationTarget';
+import { UnsavedChanges } from '../session/UnsavedChanges';
 import type { Services } from '../types/ohif';
 import { backgroundEmbeddings } from '../prefetch/backgroundEmbeddings';
 import { embeddingInput } from './embeddingInput';
@@ -17,6 +18,7 @@ export interface MedSamRuntime {
   readonly config: MedSamConfig;
   readonly store: Store<MedSamState>;
   readonly controller: MedSamController;
+  readonly unsaved: UnsavedChanges;
 }
 
 export function createRuntime(services: Services, config: MedSamConfig, baseUrl: string = globalThis.location.href): MedSamRuntime {
@@ -28,6 +30,7 @@ export function createRuntime(services: Services, config: MedSamConfig, baseUrl:
   const targets = new SegmentationTargets(services.segmentationService);
   const input = (viewportId: string, imageId: string) => embeddingInput({ services, policy, readImage: readSourceImage }, viewportId, imageId);
   const background = backgroundEmbeddings(services, store, client, config, input);
-  const controller = new MedSamController({ services, store, model, client, policy, targets, readImage: readSourceImage, background });
-  return { config, store, controller };
+  const unsaved = new UnsavedChanges();
+  const controller = new MedSamController({ services, store, model, client, policy, targets, readImage: readSourceImage, background, unsaved });
+  return { config, store, controller, unsaved };
 }

@@ -5,6 +5,7 @@ import { targetKey, type SaveOutcome, type SaveStage } from '../store/saveState'
 import { ErrorBox } from './ErrorBox';
 import { formatBytes, formatMs } from './format';
 import { styles } from './styles';
+import type { UnsavedState } from '../session/UnsavedChanges';
 
 const STAGE_TEXT: Record<SaveStage, string> = {
   collecting: 'Reading the segmentation',
@@ -39,12 +40,22 @@ function Saved({ outcome }: { outcome: Extract<SaveOutcome, { ok: true }> }) {
   );
 }
 
+const NONE: UnsavedState = {};
+
+/** How many segments of the segmentation changed since its last save. */
+function useUnsaved(saver: SegSaver, segmentationId: string | null): number {
+  const store = saver.unsaved?.state;
+  const state = useSyncExternalStore(store?.subscribe ?? (() => () => undefined), store?.getState ?? (() => NONE));
+  return segmentationId ? (state[segmentationId]?.length ?? 0) : 0;
+}
+
 /** "Save to PACS": what each segment is, the button, progress, and the PACS's answer in plain words. */
 export function SaveSection({ saver, segmentationId }: { saver: SegSaver; segmentationId: string | null }) {
   const state = useSyncExternalStore(saver.state.subscribe, saver.state.getState);
   const segments = useSegments(saver, segmentationId);
   const saving = state.status === 'saving';
   const last = state.last && (state.last.ok ? state.last.segmentationId === segmentationId : true) ? state.last : null;
+  const unsaved = useUnsaved(saver, segmentationId);
   return (
     <div style={styles.section} data-cy="medsam-save" data-status={state.status}>
       <div style={styles.heading}>Save to PACS</div>
@@ -85,7 +96,12 @@ export function SaveSection({ saver, segmentationId }: { saver: SegSaver; segmen
           </span>
         )}
       </div>
-      {!saving && last?.ok && <Saved outcome={last} />}
+      {unsaved > 0 && (
+        <div style={styles.muted} data-cy="medsam-unsaved">
+          {unsaved === 1 ? '1 segment changed' : `${unsaved} segments changed`} since the last save: not in the PACS yet.
+        </div>
+      )}
+      {!saving && last?.ok && unsaved === 0 && <Saved outcome={last} />}
       {!saving && last && !last.ok && <ErrorBox error={last.error} onDismiss={() => saver.state.update({ last: null, status: 'idle' })} dataCy="medsam-save-error" />}
     </div>
   );

@@ -6,6 +6,7 @@ import type { ExtensionManager, Services } from '../types/ohif';
 import { readSegmentLayers } from './labelmapLayers';
 import { mergeLabels } from './mergeLabels';
 import { pacsTarget } from './pacsTarget';
+import type { UnsavedChanges } from '../session/UnsavedChanges';
 import type { ProvenanceLog } from './provenance';
 import type { SaveConfig } from './saveConfig';
 import { SaveError, toSavePlainError } from './saveErrors';
@@ -19,6 +20,8 @@ export interface SegSaverDeps {
   readonly extensionManager: ExtensionManager;
   readonly medsam: Store<MedSamState>;
   readonly hasPreview: () => boolean;
+  /** Cleared for a segmentation once it is stored (the save holds every segment there is). */
+  readonly unsaved?: UnsavedChanges;
   readonly provenance: ProvenanceLog;
   readonly config: SaveConfig;
 }
@@ -42,6 +45,11 @@ export class SegSaver {
   private readonly versions = new SaveVersions();
 
   constructor(private readonly deps: SegSaverDeps) {}
+
+  /** What has changed since the last save (the panel shows it). */
+  get unsaved(): UnsavedChanges | undefined {
+    return this.deps.unsaved;
+  }
 
   setTarget(segmentationId: string, segmentIndex: number, target: SegmentTargetKey): void {
     this.state.update((s) => ({ targets: { ...s.targets, [targetKey(segmentationId, segmentIndex)]: target } }));
@@ -82,7 +90,9 @@ export class SegSaver {
     try {
       if (!segmentationId) throw new SaveError('NO_SEGMENTATION', 'no active segmentation');
       if (request.targets) for (const [index, target] of Object.entries(request.targets)) this.setTarget(segmentationId, Number(index), target);
+      const changed = this.deps.unsaved?.changedSegments(segmentationId) ?? [];
       outcome = { ok: true, ...(await this.store(segmentationId, startedAt)) };
+      this.deps.unsaved?.saved(segmentationId, changed);
     } catch (e) {
       outcome = { ok: false, error: toSavePlainError(e), segmentationId };
     }

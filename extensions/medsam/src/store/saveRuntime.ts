@@ -33,6 +33,7 @@ export function initSegSaver(params: ExtensionParams, runtime: MedSamRuntime): S
     extensionManager,
     medsam: runtime.store,
     hasPreview: () => runtime.controller.hasPreview(),
+    unsaved: runtime.unsaved,
     provenance: new ProvenanceLog(runtime.store),
     config,
   });
