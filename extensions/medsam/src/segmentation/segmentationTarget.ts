@@ -48,6 +48,11 @@ export class SegmentationTargets {
     const segmentIndex = this.service.getNextAvailableSegmentIndex(segmentationId);
     const label = `MedSAM ${segmentIndex}`;
     this.service.addSegment(segmentationId, { segmentIndex, label, active: true });
+    // Issue 9: after a save addSegment could leave no segment behind; writing voxels then loses them silently.
+    const registered = this.service.getSegmentation(segmentationId)?.segments[segmentIndex];
+    if (!registered) {
+      throw new GlueError('NO_SEGMENTATION', `the viewer did not add segment ${segmentIndex} to segmentation ${segmentationId}; nothing was written`);
+    }
     return { segmentIndex, label, created: true };
   }
 
