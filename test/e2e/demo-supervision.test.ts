@@ -2,6 +2,7 @@
 // are killed (SIGKILL, like a crash) and must come back by themselves, the service's /v2/ proxy included.
 // The stack runs in a child node (the demo's modules are ES modules) that prints its URLs and pids.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { repoRoot } from './harness';
@@ -17,6 +18,21 @@ const script = `
   report();
   process.stdin.on('data', () => report());
   process.stdin.on('end', async () => { await stack.stop(); process.exit(0); });`;
+
+/** Pids whose command line has `arg` (from /proc, so no procps is needed). */
+function processesWithArg(arg: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').includes(arg);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 interface Report { url: string; orthancDir: string; orthancUrl: string; servicePid: number | null }
 
@@ -57,7 +73,9 @@ describe('the demo restarts its PACS and embedding service when they die', () =>
   it('Orthanc killed: it is back on the same URL with the same studies', async () => {
     const { orthancUrl, orthancDir } = reports[0];
     const studiesBefore = await (await fetch(`${orthancUrl}/studies`)).json();
-    execFileSync('pkill', ['-KILL', '-f', `${orthancDir}/orthanc.json`]);
+    const pids = processesWithArg(`${orthancDir}/orthanc.json`);
+    expect(pids).toHaveLength(1);
+    process.kill(pids[0], 'SIGKILL');
     await until('Orthanc back', async () => ((await fetch(`${orthancUrl}/system`)).ok ? true : null));
     expect(await (await fetch(`${orthancUrl}/studies`)).json()).toEqual(studiesBefore);
     expect(logs.some((l) => /Orthanc stopped: restarting/.test(l))).toBe(true);
