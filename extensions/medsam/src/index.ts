@@ -16,10 +16,10 @@ const extension: OhifExtension = {
   id: EXTENSION_ID,
   preRegistration,
   onModeEnter: () => {
-    const { controller } = getRuntime();
+    const { controller, unsaved } = getRuntime();
     controller.onModeEnter();
     const stopKey = listenForAcceptNewSegment(() => controller.hasPreview(), () => controller.accept({ newSegment: true }));
-    const stopAsking = askBeforeLeaving(getRuntime().unsaved);
+    const stopAsking = askBeforeLeaving(unsaved);
     stopOnExit = () => {
       stopKey();
       stopAsking();

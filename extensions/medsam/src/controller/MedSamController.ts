@@ -44,7 +44,7 @@ export interface ControllerDeps {
   readonly targets: SegmentationTargets;
   readonly readImage: (imageId: string) => Promise<{ image: SourceImage; ref: ImageRef }>;
   /** What has not been saved yet: every accept and undo/redo of one marks its segment. */
-  readonly unsaved?: UnsavedChanges;
+  readonly unsaved: UnsavedChanges;
   /** Embeddings computed around the shown slice while the tool is active (prefetch/). */
   readonly background?: { start(): void; stop(): void };
 }
@@ -151,9 +151,9 @@ export class MedSamController {
       labelmapEditor.revert(preview.edit);
       const segment = this.deps.targets.segmentForAccept(preview.segmentationId, options.newSegment === true);
       const edit = labelmapEditor.write(preview.segmentationId, segment.segmentIndex, preview.imageId, preview.mask);
-      this.deps.unsaved?.mark(preview.segmentationId, segment.segmentIndex);
+      this.deps.unsaved.mark(preview.segmentationId, segment.segmentIndex);
       recordAccept(edit, (undone) => {
-        this.deps.unsaved?.mark(preview.segmentationId, segment.segmentIndex);
+        this.deps.unsaved.mark(preview.segmentationId, segment.segmentIndex);
         this.setPhase(undone ? 'undone' : 'accepted');
       });
       this.store.update((s) => ({

@@ -5,7 +5,6 @@ import { targetKey, type SaveOutcome, type SaveStage } from '../store/saveState'
 import { ErrorBox } from './ErrorBox';
 import { formatBytes, formatMs } from './format';
 import { styles } from './styles';
-import type { UnsavedState } from '../session/UnsavedChanges';
 
 const STAGE_TEXT: Record<SaveStage, string> = {
   collecting: 'Reading the segmentation',
@@ -40,13 +39,11 @@ function Saved({ outcome }: { outcome: Extract<SaveOutcome, { ok: true }> }) {
   );
 }
 
-const NONE: UnsavedState = {};
-
 /** How many segments of the segmentation changed since its last save. */
 function useUnsaved(saver: SegSaver, segmentationId: string | null): number {
-  const store = saver.unsaved?.state;
-  const state = useSyncExternalStore(store?.subscribe ?? (() => () => undefined), store?.getState ?? (() => NONE));
-  return segmentationId ? (state[segmentationId]?.length ?? 0) : 0;
+  const { state } = saver.unsaved;
+  const unsaved = useSyncExternalStore(state.subscribe, state.getState);
+  return segmentationId ? (unsaved[segmentationId]?.length ?? 0) : 0;
 }
 
 /** "Save to PACS": what each segment is, the button, progress, and the PACS's answer in plain words. */

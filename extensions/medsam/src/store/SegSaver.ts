@@ -21,7 +21,7 @@ export interface SegSaverDeps {
   readonly medsam: Store<MedSamState>;
   readonly hasPreview: () => boolean;
   /** Cleared for a segmentation once it is stored (the save holds every segment there is). */
-  readonly unsaved?: UnsavedChanges;
+  readonly unsaved: UnsavedChanges;
   readonly provenance: ProvenanceLog;
   readonly config: SaveConfig;
 }
@@ -47,7 +47,7 @@ export class SegSaver {
   constructor(private readonly deps: SegSaverDeps) {}
 
   /** What has changed since the last save (the panel shows it). */
-  get unsaved(): UnsavedChanges | undefined {
+  get unsaved(): UnsavedChanges {
     return this.deps.unsaved;
   }
 
@@ -90,9 +90,9 @@ export class SegSaver {
     try {
       if (!segmentationId) throw new SaveError('NO_SEGMENTATION', 'no active segmentation');
       if (request.targets) for (const [index, target] of Object.entries(request.targets)) this.setTarget(segmentationId, Number(index), target);
-      const changed = this.deps.unsaved?.changedSegments(segmentationId) ?? [];
+      const changed = this.deps.unsaved.changedSegments(segmentationId);
       outcome = { ok: true, ...(await this.store(segmentationId, startedAt)) };
-      this.deps.unsaved?.saved(segmentationId, changed);
+      this.deps.unsaved.saved(segmentationId, changed);
     } catch (e) {
       outcome = { ok: false, error: toSavePlainError(e), segmentationId };
     }
