@@ -40,7 +40,8 @@ async function embedImage(options: CommonOptions, timings: StageTimings, validat
     options.normalization.kind === 'auto' && loaded.series && image.modality.toUpperCase() !== 'CT' && image.samplesPerPixel === 1
       ? { kind: 'percentile' as const, bounds: percentileBounds(loaded.series) }
       : options.normalization;
-  const prepared = prepareImage(image, manifest, spec);
+  // MedSAM_Inference.py replicates a grey picture file to 3 channels before its resize: reproduce that exactly.
+  const prepared = prepareImage(image, manifest, spec, image.eightBitFile ? 'exact' : 'fast');
   Object.assign(timings, prepared.timings);
   t = performance.now();
   const backend = await createNodeBackend(options.backend, options.threads);

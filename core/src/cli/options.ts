@@ -1,18 +1,20 @@
 import { parseArgs } from 'node:util';
 import { parseBox, type Box } from '../pipeline/box';
-import { CT_WINDOW_PRESETS, type CtWindowPreset, type NormalizationSpec } from '../pipeline/normalize';
+import { CT_WINDOW_PRESETS, NORMALIZATION_CHOICES, type CtWindowPreset, type NormalizationChoice, type NormalizationSpec } from '../pipeline/normalize';
 import type { NodeBackendName } from '../runtimes/backendChoice';
 import { UsageError } from './exitCodes';
 
 export const USAGE = `usage:
   medsam segment --model <manifest.json> --image <file.dcm|file.png|file.nii[.gz]> --box x0,y0,x1,y1 --out <mask.png>
-                 [--slice K] [--frame F] [--window <preset>|<lower>,<upper>] [--normalization auto|ct|percentile]
+                 [--slice K] [--frame F] [--window <preset>|<lower>,<upper>] [--normalization auto|ct|percentile|none]
                  [--backend node|wasm] [--threads N] [--json]
   medsam embed   --model <manifest.json> --image <file> --out <embedding.npy> [same image options] [--json]
 
   --box         x = column, y = row, in the image's pixel coordinates (MedSAM's convention);
                 write --box=-5,10,90,80 when the first number is negative
   --slice       NIfTI slice along the 3rd axis (default: the middle one)
+  --normalization  auto (default): DICOM/NIfTI CT → window, other grey → 0.5/99.5 percentiles, RGB and 8-bit
+                picture files (PNG) as they are; none: the stored 0–255 values as they are
   --window      CT window: ${Object.keys(CT_WINDOW_PRESETS).join(', ')} or "lower,upper" in HU (default medsam-paper = -500,1000)
   --backend     node: onnxruntime-node (default); wasm: onnxruntime-web's WASM build, as browsers run it
 Exit status: 0 done, 2 usage, 3 bad image or box, 4 model missing/corrupt/mismatched, 1 other failure.`;
@@ -51,15 +53,19 @@ function normalization(kind: string | undefined, window: string | undefined): No
     }
     return { kind: 'ct-window', window: { lower: bounds[0], upper: bounds[1] } };
   }
-  switch (kind ?? 'auto') {
+  const choice = kind ?? 'auto';
+  if (!(NORMALIZATION_CHOICES as readonly string[]).includes(choice)) {
+    throw new UsageError(`--normalization must be ${NORMALIZATION_CHOICES.join(', ')}, got "${kind}"`);
+  }
+  switch (choice as NormalizationChoice) {
     case 'auto':
       return { kind: 'auto' };
     case 'ct':
       return { kind: 'ct-window' };
     case 'percentile':
       return { kind: 'percentile' };
-    default:
-      throw new UsageError(`--normalization must be auto, ct or percentile, got "${kind}"`);
+    case 'none':
+      return { kind: 'none' };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * PNG in and out. Reading: grey 8/16-bit stays grey (alpha dropped), RGB / RGBA / palette become
- * interleaved RGB (alpha dropped, not composited); bit depths below 8 are scaled to 8 bits; modality 'OT'.
+ * interleaved RGB (alpha dropped, not composited); bit depths below 8 are scaled to 8 bits; modality 'OT';
+ * 8-bit (and lower) files are marked `eightBitFile`, so MedSAM sees their values as they are.
  * Writing: a mask as an 8-bit greyscale PNG, 255 inside and 0 outside.
  */
 import { PNG, type PNGWithMetadata } from 'pngjs';
@@ -46,6 +47,8 @@ export function readPng(bytes: Uint8Array): SourceImage {
     rescaleSlope: 1,
     rescaleIntercept: 0,
     modality: 'OT',
+    // 16-bit PNGs are not what MedSAM reads as pictures: they keep the percentile rule.
+    eightBitFile: !wide,
   };
 }
 

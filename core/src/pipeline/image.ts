@@ -22,6 +22,11 @@ export interface SourceImage {
   readonly modality: string;
   /** Row and column spacing in mm, when known (for areas in mm²). */
   readonly pixelSpacing?: readonly [number, number];
+  /**
+   * True for an 8-bit picture file (PNG, JPEG …). MedSAM_Inference.py reads such a file with io.imread and
+   * feeds its values as they are, so normalisation 'auto' leaves them alone (rule 'none').
+   */
+  readonly eightBitFile?: boolean;
 }
 
 /** An 8-bit image after intensity normalisation: grey (1 channel) or RGB (3 channels, interleaved). */

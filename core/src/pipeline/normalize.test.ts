@@ -58,6 +58,25 @@ describe('normalizeImage', () => {
     expect(record).toEqual({ rule: 'rgb' });
   });
 
+  it('leaves 8-bit picture files as they are by default (rule none), grey and RGB', () => {
+    const grey = image([0, 3, 128, 255], { pixels: Uint8Array.of(0, 3, 128, 255), modality: 'OT', eightBitFile: true });
+    const { image: out, record } = normalizeImage(grey);
+    expect(Array.from(out.data)).toEqual([0, 3, 128, 255]);
+    expect(record).toEqual({ rule: 'none' });
+    // The same values without the mark (e.g. an 8-bit DICOM secondary capture) keep the percentile rule.
+    expect(normalizeImage({ ...grey, eightBitFile: undefined }).record).toMatchObject({ rule: 'percentile' });
+    const rgb: SourceImage = { ...grey, columns: 2, samplesPerPixel: 3, pixels: Uint8Array.of(1, 2, 3, 4, 5, 6) };
+    expect(normalizeImage(rgb).record).toEqual({ rule: 'rgb' });
+  });
+
+  it('"none" on request uses stored values as they are and refuses values outside 0–255', () => {
+    const { image: out, record } = normalizeImage(image([7, 200], { modality: 'MR' }), { kind: 'none' });
+    expect(Array.from(out.data)).toEqual([7, 200]);
+    expect(record).toEqual({ rule: 'none' });
+    expect(() => normalizeImage(image([7, 1200]), { kind: 'none' })).toThrow(/needs whole numbers from 0 to 255; this image holds 1200/);
+    expect(() => normalizeImage(image([-3]), { kind: 'none' })).toThrow(/holds -3/);
+  });
+
   it('refuses inconsistent images and blank MR', () => {
     expect(() => normalizeImage({ ...image([1, 2, 3]), columns: 5 })).toThrow(/claims 1×5×1 samples but holds 3/);
     expect(() => normalizeImage(image([0, 0], { modality: 'MR' }))).toThrow(/no positive voxels/);

@@ -22,20 +22,30 @@ export interface IntensityWindow {
   readonly upper: number;
 }
 
+/** The rules a user can choose by name (CLI --normalization, the viewer's `normalization` setting). */
+export const NORMALIZATION_CHOICES = ['auto', 'ct', 'percentile', 'none'] as const;
+export type NormalizationChoice = (typeof NORMALIZATION_CHOICES)[number];
+
 /** How to turn stored values into the 8-bit image MedSAM sees. */
 export type NormalizationSpec =
-  /** Pick by the image: RGB passes through, CT uses the default window, everything else percentiles. */
+  /**
+   * Pick by the image: RGB and 8-bit picture files pass through, CT uses the default window, everything
+   * else percentiles.
+   */
   | { readonly kind: 'auto' }
   | { readonly kind: 'ct-window'; readonly preset?: CtWindowPreset; readonly window?: IntensityWindow }
   /** `bounds` are the 0.5/99.5 percentiles computed beforehand over a whole series; absent: this image's. */
   | { readonly kind: 'percentile'; readonly bounds?: IntensityWindow }
-  | { readonly kind: 'rgb' };
+  | { readonly kind: 'rgb' }
+  /** The stored values as they are (they must be whole numbers in 0–255), grey or RGB: MedSAM on image files. */
+  | { readonly kind: 'none' };
 
 /** What was done, recorded with every result (and in DICOM-SEG). */
 export type NormalizationRecord =
   | { readonly rule: 'ct-window'; readonly lower: number; readonly upper: number; readonly preset?: CtWindowPreset }
   | { readonly rule: 'percentile'; readonly lower: number; readonly upper: number; readonly scope: 'series' | 'image' }
-  | { readonly rule: 'rgb' };
+  | { readonly rule: 'rgb' }
+  | { readonly rule: 'none' };
 
 export interface NormalizedImage {
   readonly image: Uint8Image;
@@ -63,6 +73,8 @@ export function describeNormalization(record: NormalizationRecord): string {
       return `${PERCENTILE_RANGE.lower}/${PERCENTILE_RANGE.upper} percentiles of non-zero voxels over the ${record.scope}: [${record.lower}, ${record.upper}]`;
     case 'rgb':
       return 'RGB used as is';
+    case 'none':
+      return '8-bit values used as they are (no intensity normalisation)';
   }
 }
 
@@ -100,6 +112,7 @@ function scaleToUint8(values: Float64Array, { lower, upper }: IntensityWindow, k
 function resolveSpec(image: SourceImage, spec: NormalizationSpec): Exclude<NormalizationSpec, { kind: 'auto' }> {
   if (spec.kind !== 'auto') return spec;
   if (image.samplesPerPixel === 3) return { kind: 'rgb' };
+  if (image.eightBitFile) return { kind: 'none' };
   if (image.modality.toUpperCase() === 'CT') return { kind: 'ct-window', preset: DEFAULT_CT_WINDOW };
   return { kind: 'percentile' };
 }
@@ -115,6 +128,9 @@ export function normalizeImage(image: SourceImage, spec: NormalizationSpec = { k
   }
   const resolved = resolveSpec(image, spec);
   const { rows, columns } = image;
+  if (resolved.kind === 'none') {
+    return { image: { rows, columns, channels: image.samplesPerPixel, data: storedAsUint8(image.pixels) }, record: { rule: 'none' } };
+  }
   if (resolved.kind === 'rgb') {
     if (image.samplesPerPixel !== 3) throw new MedSamError('BAD_IMAGE', 'RGB normalisation needs a 3-sample (RGB) image');
     return { image: { rows, columns, channels: 3, data: clipToUint8(image.pixels) }, record: { rule: 'rgb' } };
@@ -139,6 +155,23 @@ export function normalizeImage(image: SourceImage, spec: NormalizationSpec = { k
     image: { rows, columns, channels: 1, data: scaleToUint8(values, bounds, true) },
     record: { rule: 'percentile', lower: bounds.lower, upper: bounds.upper, scope: resolved.bounds ? 'series' : 'image' },
   };
+}
+
+/** The stored values unchanged; refuses values an 8-bit image cannot hold rather than bending them. */
+function storedAsUint8(pixels: PixelArray): Uint8Array {
+  if (pixels instanceof Uint8Array) return pixels;
+  const out = new Uint8Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) {
+    const v = pixels[i];
+    if (!(v >= 0 && v <= 255 && Number.isInteger(v))) {
+      throw new MedSamError(
+        'BAD_IMAGE',
+        `normalisation "none" uses the stored values as they are and needs whole numbers from 0 to 255; this image holds ${v}: choose ct or percentile instead`,
+      );
+    }
+    out[i] = v;
+  }
+  return out;
 }
 
 function clipToUint8(pixels: PixelArray): Uint8Array {

@@ -7,7 +7,7 @@ import type { ModelManifest } from './manifestTypes';
 import { normalizeImage, type NormalizationRecord, type NormalizationSpec } from './normalize';
 import { logitsToMask, summarizeMask, type MaskSummary } from './postprocess';
 import { prepareEncoderInput, type ModelInputTransform } from './preprocess';
-import { boxToModelSpace } from './resize';
+import { boxToModelSpace, type MedsamResizeMode } from './resize';
 import type { Tensor } from './tensor';
 
 /** Milliseconds per stage, for summaries and benchmarks. */
@@ -40,11 +40,16 @@ export interface BoxSegmentation {
   readonly timings: StageTimings;
 }
 
-export function prepareImage(image: SourceImage, manifest: ModelManifest, normalization: NormalizationSpec = { kind: 'auto' }): PreparedImage {
+export function prepareImage(
+  image: SourceImage,
+  manifest: ModelManifest,
+  normalization: NormalizationSpec = { kind: 'auto' },
+  resizeMode: MedsamResizeMode = 'fast',
+): PreparedImage {
   const t0 = now();
   const normalized = normalizeImage(image, normalization);
   const t1 = now();
-  const { tensor, transform, timings } = prepareEncoderInput(normalized.image, manifest);
+  const { tensor, transform, timings } = prepareEncoderInput(normalized.image, manifest, resizeMode);
   return {
     rows: image.rows,
     columns: image.columns,

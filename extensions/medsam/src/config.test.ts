@@ -17,6 +17,12 @@ describe('readConfig', () => {
     expect(readConfig({ modelCacheName: null }).modelCacheName).toBeNull();
   });
 
+  it('normalisation: auto by default; ct, percentile or none for every image', () => {
+    expect(DEFAULT_CONFIG.normalization).toBe('auto');
+    expect(readConfig({ normalization: 'none' }).normalization).toBe('none');
+    expect(() => readConfig({ normalization: 'minmax' })).toThrow(/medsam.normalization must be one of "auto", "ct", "percentile", "none"/);
+  });
+
   it('embedding service settings: browser by default; service, auto, FP16/FP32, prefetch and the persistent cache', () => {
     expect(DEFAULT_CONFIG).toMatchObject({ encoderBackend: 'browser', embeddingDatatype: 'FP32', prefetch: true, prefetchSlices: 2, persistentEmbeddingCache: false });
     const c = readConfig({ encoderBackend: 'auto', embeddingServiceUrl: '/', embeddingModel: 'medsam_encoder', embeddingToken: 'secret-token', embeddingDatatype: 'FP16', prefetchSlices: 0, persistentEmbeddingCache: true });

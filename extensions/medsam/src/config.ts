@@ -1,4 +1,4 @@
-import { CT_WINDOW_PRESETS, type CtWindowPreset, type IntensityWindow } from '@medsam-ohif/core';
+import { CT_WINDOW_PRESETS, NORMALIZATION_CHOICES, type CtWindowPreset, type IntensityWindow, type NormalizationChoice } from '@medsam-ohif/core';
 
 export type BackendName = 'webgpu' | 'wasm';
 
@@ -27,6 +27,11 @@ export interface MedSamConfig {
   readonly modelCacheName: string | null;
   /** CT intensity window: a preset of the core or explicit HU bounds. */
   readonly ctWindow: CtWindowPreset | IntensityWindow;
+  /**
+   * Intensity rule for every image: "auto" (CT window for CT, series percentiles for other grey images, RGB
+   * as is), or one rule for all: "ct", "percentile", "none" (stored 0–255 values as they are).
+   */
+  readonly normalization: NormalizationChoice;
   /** Override of the worker script URL (default: medsam-worker.mjs next to the extension bundle). */
   readonly workerUrl?: string;
   /** Where embeddings are computed; "service" and "auto" need embeddingServiceUrl. */
@@ -56,6 +61,7 @@ export const DEFAULT_CONFIG: MedSamConfig = {
   embeddingCacheBytes: 256 * 1024 * 1024,
   modelCacheName: 'medsam-models-v1',
   ctWindow: 'medsam-paper',
+  normalization: 'auto',
   encoderBackend: 'browser',
   embeddingDatatype: 'FP32',
   embeddingTimeoutMs: 120_000,
@@ -156,6 +162,7 @@ export function readConfig(...sources: unknown[]): MedSamConfig {
         threads: positiveInteger(source, 'threads'),
         embeddingCacheBytes: positiveInteger(source, 'embeddingCacheBytes'),
         ctWindow: ctWindow(source),
+        normalization: oneOf(source, 'normalization', NORMALIZATION_CHOICES),
         workerUrl: text(source, 'workerUrl'),
         encoderBackend: oneOf(source, 'encoderBackend', ENCODER_BACKENDS),
         embeddingServiceUrl: text(source, 'embeddingServiceUrl'),

@@ -26,7 +26,7 @@ export function createRuntime(services: Services, config: MedSamConfig, baseUrl:
   const client = new InferenceClient(() => createMedSamWorker(config.workerUrl));
   client.listen({ encoderStatus: (encoder) => store.update({ encoder }) });
   const model = new ModelLoader(client, store, config, baseUrl);
-  const policy = new NormalizationPolicy(config.ctWindow, async (imageId) => (await readSourceImage(imageId)).image);
+  const policy = new NormalizationPolicy(config.ctWindow, async (imageId) => (await readSourceImage(imageId)).image, config.normalization);
   const targets = new SegmentationTargets(services.segmentationService);
   const input = (viewportId: string, imageId: string) => embeddingInput({ services, policy, readImage: readSourceImage }, viewportId, imageId);
   const background = backgroundEmbeddings(services, store, client, config, input);

@@ -32,6 +32,14 @@ describe('NormalizationPolicy', () => {
     expect(load).toHaveBeenCalledTimes(2);
   });
 
+  it('a configured rule applies to every image: none, ct, percentile', async () => {
+    const series = { key: 's', imageIds: ['a'] };
+    const load = async () => image('MR', [0, 10, 20]);
+    await expect(new NormalizationPolicy('medsam-paper', load, 'none').specFor(image('CT', [0]), series)).resolves.toEqual({ kind: 'none' });
+    await expect(new NormalizationPolicy('lung', load, 'ct').specFor(image('MR', [0]), series)).resolves.toEqual({ kind: 'ct-window', preset: 'lung' });
+    await expect(new NormalizationPolicy('medsam-paper', load, 'percentile').specFor(image('CT', [0]), series)).resolves.toMatchObject({ kind: 'percentile', bounds: {} });
+  });
+
   it('forgets a failed series computation so that it can be retried', async () => {
     let fail = true;
     const policy = new NormalizationPolicy('medsam-paper', async () => {

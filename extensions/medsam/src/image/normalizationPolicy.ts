@@ -1,4 +1,4 @@
-import { percentileBounds, type CtWindowPreset, type IntensityWindow, type NormalizationSpec, type SourceImage } from '@medsam-ohif/core';
+import { percentileBounds, type CtWindowPreset, type IntensityWindow, type NormalizationChoice, type NormalizationSpec, type SourceImage } from '@medsam-ohif/core';
 
 export type CtWindowSetting = CtWindowPreset | IntensityWindow;
 
@@ -13,8 +13,9 @@ export function ctWindowSpec(setting: CtWindowSetting): NormalizationSpec {
 }
 
 /**
- * Chooses the normalisation for an image of a series. Non-CT bounds are the 0.5/99.5 percentiles of the
- * whole series (MedSAM's reference does this per volume), computed once per series and remembered.
+ * Chooses the normalisation for an image of a series: by the image ("auto") or the one rule the deployment
+ * set. Percentile bounds are those of the whole series (MedSAM's reference does this per volume), computed
+ * once per series and remembered.
  */
 export class NormalizationPolicy {
   private readonly seriesBounds = new Map<string, Promise<IntensityWindow>>();
@@ -22,9 +23,20 @@ export class NormalizationPolicy {
   constructor(
     private readonly ctWindow: CtWindowSetting,
     private readonly loadSeriesImage: (imageId: string) => Promise<SourceImage>,
+    private readonly rule: NormalizationChoice = 'auto',
   ) {}
 
   async specFor(image: SourceImage, series: { readonly key: string; readonly imageIds: readonly string[] }): Promise<NormalizationSpec> {
+    switch (this.rule) {
+      case 'none':
+        return { kind: 'none' };
+      case 'ct':
+        return ctWindowSpec(this.ctWindow);
+      case 'percentile':
+        return { kind: 'percentile', bounds: await this.boundsOf(series) };
+      case 'auto':
+        break;
+    }
     switch (normalizationKind(image)) {
       case 'rgb':
         return { kind: 'rgb' };

@@ -30,7 +30,7 @@ export function parseAlgorithmParameters(parameters: string | undefined): Normal
 function isNormalizationRecord(v: unknown): v is NormalizationRecord {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
-  if (r.rule === 'rgb') return true;
+  if (r.rule === 'rgb' || r.rule === 'none') return true;
   return (r.rule === 'ct-window' || r.rule === 'percentile') && typeof r.lower === 'number' && typeof r.upper === 'number';
 }
 

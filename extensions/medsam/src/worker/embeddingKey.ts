@@ -26,6 +26,7 @@ function canonical(spec: NormalizationSpec): unknown {
   switch (spec.kind) {
     case 'auto':
     case 'rgb':
+    case 'none':
       return [spec.kind];
     case 'ct-window':
       return spec.window ? [spec.kind, spec.window.lower, spec.window.upper] : [spec.kind, spec.preset ?? 'default'];
