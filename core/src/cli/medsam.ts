@@ -1,31 +1,20 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { checkBox } from '../pipeline/box';
-import { MedSamError } from '../pipeline/errors';
-import { modelIdentity, parseManifest } from '../pipeline/manifest';
-import type { ModelManifest } from '../pipeline/manifestTypes';
 import { loadModelPart } from '../pipeline/modelLoader';
 import { describeNormalization, percentileBounds } from '../pipeline/normalize';
 import { prepareImage, segmentBox, sessionEncoder, type StageTimings } from '../pipeline/predictor';
 import { writeMaskPng } from '../io/png';
 import { createNodeBackend } from '../runtimes/backendChoice';
-import { nodeModelSource, readManifestJson } from '../runtimes/nodeModelSource';
+import { nodeModelSource } from '../runtimes/nodeModelSource';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { loadCliImage } from './loadImage';
+import { loadManifest, modelSummary } from './manifestFile';
 import { float32ToNpy } from './npy';
 import { parseCommand, USAGE, type CommonOptions, type SegmentOptions } from './options';
+import { runSegment3d, SEGMENT3D_USAGE } from './segment3dCommand';
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
-
-async function loadManifest(location: string): Promise<ModelManifest> {
-  let json: unknown;
-  try {
-    json = await readManifestJson(location);
-  } catch (e) {
-    throw new MedSamError('MODEL_UNAVAILABLE', `cannot read model manifest ${location}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return parseManifest(json);
-}
 
 /** Everything both commands share: manifest, image, normalisation, encoder run. */
 async function embedImage(options: CommonOptions, timings: StageTimings, validate?: (rows: number, columns: number) => void) {
@@ -55,10 +44,6 @@ async function embedImage(options: CommonOptions, timings: StageTimings, validat
   const embedding = await sessionEncoder(encoder, manifest).encode(prepared);
   timings.encoder = performance.now() - t;
   return { manifest, loaded, prepared, backend, encoder, decoder, embedding };
-}
-
-function modelSummary(manifest: ModelManifest) {
-  return { name: manifest.name, identity: modelIdentity(manifest), testModel: manifest.testModel };
 }
 
 async function segment(options: SegmentOptions) {
@@ -117,9 +102,10 @@ function printHuman(summary: Record<string, unknown>) {
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
+    if (argv[0] === 'segment3d') return await runSegment3d(argv.slice(1));
     const command = parseCommand(argv);
     if (command.name === 'help') {
-      console.log(USAGE);
+      console.log(`${USAGE}\n\n${SEGMENT3D_USAGE}`);
       return EXIT.ok;
     }
     const options = command.options;

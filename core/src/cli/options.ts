@@ -44,7 +44,7 @@ function integer(value: string | undefined, flag: string, min: number): number |
   return n;
 }
 
-function normalization(kind: string | undefined, window: string | undefined): NormalizationSpec {
+export function normalization(kind: string | undefined, window: string | undefined): NormalizationSpec {
   if (window !== undefined) {
     if (window in CT_WINDOW_PRESETS) return { kind: 'ct-window', preset: window as CtWindowPreset };
     const bounds = window.split(',').map(Number);

@@ -1,0 +1,20 @@
+import { MedSamError } from '../pipeline/errors';
+import { modelIdentity, parseManifest } from '../pipeline/manifest';
+import type { ModelManifest } from '../pipeline/manifestTypes';
+import { readManifestJson } from '../runtimes/nodeModelSource';
+
+/** Reads and checks a model manifest (a path or URL); a missing or unreadable one is a model error. */
+export async function loadManifest(location: string): Promise<ModelManifest> {
+  let json: unknown;
+  try {
+    json = await readManifestJson(location);
+  } catch (e) {
+    throw new MedSamError('MODEL_UNAVAILABLE', `cannot read model manifest ${location}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return parseManifest(json);
+}
+
+/** The model's part of every JSON summary. */
+export function modelSummary(manifest: ModelManifest) {
+  return { name: manifest.name, identity: modelIdentity(manifest), testModel: manifest.testModel };
+}
