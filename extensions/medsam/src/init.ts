@@ -1,6 +1,7 @@
 import { addTool } from '@cornerstonejs/tools';
 import { ConfigError, readConfig, type MedSamConfig } from './config';
 import { createRuntime, type MedSamRuntime } from './controller/createRuntime';
+import { initDrafts } from './session/draftRuntime';
 import { initSegSaver } from './store/saveRuntime';
 import { medSamBoxToolWith } from './tools/MedSamBoxTool';
 import type { ExtensionParams } from './types/ohif';
@@ -29,7 +30,8 @@ export function preRegistration(params: ExtensionParams): void {
   const rt = createRuntime(params.servicesManager.services, config);
   runtime = rt;
   if (error) rt.store.update({ error: toPlainError(error) });
-  initSegSaver(params, rt);
+  const saver = initSegSaver(params, rt);
+  initDrafts(params.servicesManager.services, rt, saver);
   addTool(
     medSamBoxToolWith({
       onBoxCompleted: (box) => void rt.controller.segmentBox(box),

@@ -1,6 +1,8 @@
 import React, { useSyncExternalStore } from 'react';
 import type { MedSamRuntime } from '../controller/createRuntime';
+import { getDrafts } from '../session/draftRuntime';
 import { getSegSaver } from '../store/saveRuntime';
+import { DraftOffers } from './DraftOffers';
 import { EmbeddingSection } from './EmbeddingSection';
 import { ErrorBox } from './ErrorBox';
 import { FallbackNote } from './FallbackNote';
@@ -16,6 +18,7 @@ export function MedSamPanel({ runtime }: { runtime: MedSamRuntime }) {
   return (
     <div style={styles.panel} data-cy="medsam-panel">
       <div style={styles.muted}>Select the MedSAM tool, then drag a box around an organ or lesion on a slice.</div>
+      <DraftOffers drafts={getDrafts()} />
       {state.error && <ErrorBox error={state.error} onDismiss={() => store.update({ error: null })} />}
       <FallbackNote result={state.result} />
       <JobLine job={state.job} />

@@ -17,6 +17,7 @@ export const styles: Record<string, CSSProperties> = {
   primary: { background: '#0e7490', color: '#ffffff', border: '1px solid #5acce6', borderRadius: 4, padding: '3px 10px', cursor: 'pointer' },
   error: { background: '#3b1219', border: '1px solid #b91c1c', borderRadius: 4, padding: 8, margin: '8px 0', color: '#fecaca' },
   uid: { marginTop: 4, fontSize: 11, color: '#8ea2c0', wordBreak: 'break-all' },
+  offer: { background: '#2a2410', border: '1px solid #ca8a04', borderRadius: 4, padding: 8, margin: '4px 0', color: '#fef3c7' },
   success: { background: '#0f2e22', border: '1px solid #15803d', borderRadius: 4, padding: 8, margin: '8px 0', color: '#bbf7d0' },
   errorTitle: { color: '#ffffff', fontWeight: 600 },
   details: { marginTop: 4, fontSize: 11, color: '#fca5a5', wordBreak: 'break-word' },

@@ -35,3 +35,25 @@ describe('UnsavedChanges', () => {
     expect(target.removeEventListener).toHaveBeenCalledWith('beforeunload', listeners[0]);
   });
 });
+
+describe('UnsavedChanges for drafts and the leave prompt', () => {
+  it('reports every edit, counts over segmentations, and forgets all on mode exit', () => {
+    const u = new UnsavedChanges();
+    const edits: string[] = [];
+    const stop = u.onEdit((id) => edits.push(id));
+    u.mark('seg', 1);
+    u.mark('seg', 1); // a second accept into the same segment is an edit too
+    u.mark('other', 4);
+    expect(edits).toEqual(['seg', 'seg', 'other']);
+    expect(u.count()).toBe(2);
+    u.saved('seg', [1]);
+    expect(edits).toHaveLength(4);
+    expect(u.count()).toBe(1);
+    u.forgetAll();
+    expect(u.count()).toBe(0);
+    expect(u.any()).toBe(false);
+    stop();
+    u.mark('seg', 2);
+    expect(edits).toHaveLength(4);
+  });
+});

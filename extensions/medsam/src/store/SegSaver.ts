@@ -51,6 +51,11 @@ export class SegSaver {
     return this.deps.unsaved;
   }
 
+  /** Which segments MedSAM made, with what (local drafts keep and restore it). */
+  get provenance(): ProvenanceLog {
+    return this.deps.provenance;
+  }
+
   setTarget(segmentationId: string, segmentIndex: number, target: SegmentTargetKey): void {
     this.state.update((s) => ({ targets: { ...s.targets, [targetKey(segmentationId, segmentIndex)]: target } }));
   }

@@ -28,6 +28,11 @@ export class ProvenanceLog {
     return this.records.get(`${segmentationId}#${segmentIndex}`);
   }
 
+  /** A segment restored from a local draft keeps the provenance the draft recorded. */
+  restore(segmentationId: string, segmentIndex: number, provenance: SegmentProvenance): void {
+    this.records.set(`${segmentationId}#${segmentIndex}`, provenance);
+  }
+
   private observe(state: MedSamState): void {
     const result = state.result;
     if (!result || result === this.lastSeen) return;

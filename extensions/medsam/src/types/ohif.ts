@@ -16,6 +16,7 @@ export interface PubSub {
 
 export interface DisplaySet {
   readonly displaySetInstanceUID: string;
+  readonly StudyInstanceUID?: string;
   readonly SeriesInstanceUID?: string;
   readonly Modality?: string;
   readonly SeriesNumber?: number | string;
@@ -67,6 +68,7 @@ export interface SegmentationService extends PubSub {
   setActiveSegment(segmentationId: string, segmentIndex: number): void;
   remove(segmentationId: string): void;
   getSegmentColor?(viewportId: string, segmentationId: string, segmentIndex: number): readonly number[] | undefined;
+  setSegmentColor?(viewportId: string, segmentationId: string, segmentIndex: number, color: readonly number[]): void;
 }
 
 export interface PanelService {
