@@ -7,6 +7,7 @@ import { prepareImage, segmentBox, sessionEncoder, type StageTimings } from '../
 import { writeMaskPng } from '../io/png';
 import { createNodeBackend } from '../runtimes/backendChoice';
 import { nodeModelSource } from '../runtimes/nodeModelSource';
+import { datasetMain } from './dataset/datasetCommand';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { loadCliImage } from './loadImage';
 import { loadManifest, modelSummary } from './manifestFile';
@@ -101,6 +102,7 @@ function printHuman(summary: Record<string, unknown>) {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'dataset') return datasetMain(argv.slice(1));
   try {
     if (argv[0] === 'segment3d') return await runSegment3d(argv.slice(1));
     const command = parseCommand(argv);

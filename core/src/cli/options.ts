@@ -9,6 +9,7 @@ export const USAGE = `usage:
                  [--slice K] [--frame F] [--window <preset>|<lower>,<upper>] [--normalization auto|ct|percentile|none]
                  [--backend node|wasm] [--threads N] [--json]
   medsam embed   --model <manifest.json> --image <file> --out <embedding.npy> [same image options] [--json]
+  medsam dataset --model <manifest.json> --out <dir> (--folder <dir> | --dicomweb <url>) …   (fine-tuning data: medsam dataset --help)
 
   --box         x = column, y = row, in the image's pixel coordinates (MedSAM's convention);
                 write --box=-5,10,90,80 when the first number is negative
