@@ -69,7 +69,7 @@ def minmax_nodes(src, dst):
     ], [const("eps", np.array([[1e-8]], np.float32)), const("nchw1", np.array([1, 1, S, S], np.int64))]
 
 
-def slow_nodes(rng, src, dst, layers=3, width=8):
+def slow_nodes(rng, src, dst, layers=4, width=16):
     """Wide full-resolution convolutions whose output is scaled by 0: cost without changing the result."""
     nodes, inits, h = [], [], src
     for i in range(layers):

@@ -12,6 +12,24 @@ import { binaryRequest, buildServer, S, startChild, testImage, testModel, type S
 let build: ServerBuild;
 const slowManifest = testModel('manifest-slow.json');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const INFER = '/v2/models/server-test-slow/infer';
+
+/**
+ * One warm run of the slow model on this machine, from the service's own Server-Timing. The lifecycle tests
+ * act halfway through a run; a fixed pause raced the model on a fast or idle machine.
+ */
+async function warmRunMs(url: string): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const { body, headers } = binaryRequest(testImage(20 + i));
+    const res = await fetch(`${url}${INFER}`, { method: 'POST', body, headers });
+    await res.arrayBuffer();
+    best = Math.min(best, Number(/encoder;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1]));
+  }
+  // Too fast a model cannot show a request interrupted mid-run: say so instead of passing or failing by luck.
+  if (!(best >= 150)) throw new Error(`the slow test model ran in ${best} ms; the lifecycle tests need >= 150 ms (make it slower in make_test_models.py)`);
+  return best;
+}
 
 /** What the client gets: the compact image prepared for the slow model. */
 const prepared = () => ({
@@ -79,12 +97,13 @@ describe('process lifecycle', () => {
 
   it('on SIGTERM finishes the running request, refuses new ones and exits 0', async () => {
     const child = await startChild(build.main, ['--model', slowManifest, '--port', '0', '--threads', '1']);
+    const runMs = await warmRunMs(child.url);
     const { body, headers } = binaryRequest(testImage(6));
-    const running = fetch(`${child.url}/v2/models/server-test-slow/infer`, { method: 'POST', body, headers }).then(async (r) => ({
+    const running = fetch(`${child.url}${INFER}`, { method: 'POST', body, headers }).then(async (r) => ({
       status: r.status,
       bytes: (await r.arrayBuffer()).byteLength,
     }));
-    await sleep(300); // the request is in onnxruntime now
+    await sleep(runMs / 2); // the request is in onnxruntime now
     child.process.kill('SIGTERM');
     await sleep(100);
     await expect(fetch(`${child.url}/v2/health/live`)).rejects.toThrow();
@@ -99,8 +118,9 @@ describe('process lifecycle', () => {
     const child = await startChild(build.main, ['--model', slowManifest, '--port', '0', '--threads', '1']);
     const encoder = oipEncoder({ url: child.url }, slow());
     expect(await encoder.isReady()).toBe(true);
+    const runMs = await warmRunMs(child.url);
     const pending = encoder.encode(prepared()).catch((e: unknown) => e);
-    await sleep(300);
+    await sleep(runMs / 2); // halfway through the run
     child.process.kill('SIGKILL');
     const e = await pending;
     expect(e).toBeInstanceOf(OipError);
