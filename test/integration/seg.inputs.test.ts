@@ -162,7 +162,7 @@ describe('inputs that cannot make a valid SEG', () => {
     expectSegError(() => readSegmentation(new Uint8Array(10)), 'BAD_SEG', /not a readable DICOM/);
   });
 
-  it('refuses overlapping segments when reading a BINARY SEG made elsewhere', () => {
+  it('reads overlapping segments of a BINARY SEG made elsewhere into overlap layers, each segment whole', () => {
     // Two frames of different segments on the same source image, both covering voxel 0.
     const c = buildCase('single CT (CT_small)', 'binary');
     const masks = syntheticMasks(c.sources);
@@ -174,6 +174,11 @@ describe('inputs that cannot make a valid SEG', () => {
     const bytes = Buffer.from(c.bytes);
     const pixelStart = bytes.length - Math.ceil((2 * 128 * 128) / 8);
     bytes[pixelStart + (128 * 128) / 8] |= 1;
-    expectSegError(() => readSegmentation(bytes), 'BAD_SEG', /overlap/);
+    const frame = readSegmentation(bytes).frames[0];
+    expect(frame.labels[0]).toBe(1); // segment 1 keeps its voxel
+    expect(frame.overlapLayers).toHaveLength(1);
+    expect(frame.overlapLayers![0][0]).toBe(2); // and segment 2 has it too
+    const segment2 = (labels: Uint8Array) => labels.reduce((n, v) => n + (v === 2 ? 1 : 0), 0);
+    expect(segment2(frame.labels) + segment2(frame.overlapLayers![0])).toBe(segment2(masks[0].labels) + 1);
   });
 });

@@ -5,7 +5,7 @@ import { dimensionModule } from './dimensions';
 import { SegError } from './errors';
 import { encodeFrames, planFrames } from './frames';
 import { sourceGeometry, type SourceFrame } from './geometry';
-import { matchMasks } from './masks';
+import { matchMasks, segmentsOverlap } from './masks';
 import { writePart10, type Dataset } from './part10';
 import { checkSegmentNumbers, segmentSequence } from './segments';
 import type { SegBuildOptions, SegmentationInput, SegSopClass, SegSourceInstance } from './types';
@@ -101,6 +101,10 @@ export function buildSegmentation(input: SegmentationInput): Uint8Array {
   const segments = checkSegmentNumbers(input.segments);
   const geometry = sourceGeometry(sources);
   const masks = matchMasks(input.frames, geometry, segments.length);
+  const overlap = segmentsOverlap(masks);
+  if (overlap && sopClass === 'labelmap') {
+    throw new SegError('BAD_INPUT', 'segments overlap, and a Label Map SEG holds one segment per voxel: save as BINARY (Segmentation Storage)');
+  }
   const planned = planFrames(sopClass, geometry, masks, segments.length, o.omitEmptyFrames ?? true);
   const encoded = encodeFrames(sopClass, geometry, planned, masks);
   const { date, time } = dicomDateTime(o.contentDateTime ?? new Date());
@@ -139,7 +143,7 @@ export function buildSegmentation(input: SegmentationInput): Uint8Array {
     ...lossy(sources),
     ReferencedSeriesSequence: referencedSeries(encoded.referenced),
     SegmentationType: labelmap ? 'LABELMAP' : 'BINARY',
-    SegmentsOverlap: 'NO',
+    SegmentsOverlap: overlap ? 'YES' : 'NO',
     SegmentSequence: segmentSequence(segments, labelmap && o.describeBackground === true),
     ContentLabel: toCodeString(o.contentLabel ?? DEFAULTS.contentLabel, DEFAULTS.contentLabel),
     ContentDescription: o.contentDescription ? text(o.contentDescription, 'LO', 'contentDescription') : '',

@@ -97,11 +97,11 @@ export function encodeFrames(sopClass: SegSopClass, geometry: SourceGeometry, pl
   };
 
   const length = geometry.rows * geometry.columns;
-  const labelsOf = (f: SourceFrame) => masks.get(f.key)?.labels ?? EMPTY;
+  const layersOf = (f: SourceFrame) => masks.get(f.key)?.layers ?? [EMPTY];
   const pixelData =
     sopClass === 'labelmap'
-      ? concatBytes(planned.map((p) => labelsOf(p.source)), length)
-      : packBits(planned.map((p) => ({ labels: labelsOf(p.source), segment: p.segmentNumber! })), length);
+      ? concatBytes(planned.map((p) => layersOf(p.source)[0]), length)
+      : packBits(planned.map((p) => ({ layers: layersOf(p.source), segment: p.segmentNumber! })), length);
 
   const referenced = [...new Map(sources.map((f) => [f.key, f])).values()];
   return { frames: planned, perFrame, shared, pixelData, referenced };

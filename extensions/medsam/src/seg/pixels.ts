@@ -3,8 +3,8 @@
 // of 8. LABELMAP frames are one byte per pixel. Pixel Data is padded to an even length.
 
 export interface BitPlane {
-  /** A label map, Rows×Columns; a shorter (e.g. empty) one leaves the rest background. */
-  readonly labels: Uint8Array;
+  /** Label maps of the frame, Rows×Columns (overlapping segments: more than one); a shorter (e.g. empty) one leaves the rest background. */
+  readonly layers: readonly Uint8Array[];
   /** The segment whose voxels are set. */
   readonly segment: number;
 }
@@ -15,12 +15,15 @@ export function packBits(planes: readonly BitPlane[], frameLength: number): Uint
   const bytes = Math.ceil(totalBits / 8);
   const out = new Uint8Array(bytes + (bytes % 2));
   let bit = 0;
-  for (const { labels, segment } of planes) {
-    const n = Math.min(frameLength, labels.length);
-    for (let i = 0; i < n; i++, bit++) {
-      if (labels[i] === segment) out[bit >> 3] |= 1 << (bit & 7);
+  for (const { layers, segment } of planes) {
+    for (const labels of layers) {
+      const n = Math.min(frameLength, labels.length);
+      for (let i = 0; i < n; i++) {
+        const at = bit + i;
+        if (labels[i] === segment) out[at >> 3] |= 1 << (at & 7);
+      }
     }
-    bit += frameLength - n;
+    bit += frameLength;
   }
   return out;
 }

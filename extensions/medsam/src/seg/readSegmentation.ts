@@ -5,6 +5,7 @@ import type { CodedConcept } from './codes';
 import { SegError } from './errors';
 import { frameKey } from './geometry';
 import { readPart10, type Dataset } from './part10';
+import { LayeredLabels } from './labelLayers';
 import { unpackBitsFrame } from './pixels';
 import { parseAlgorithmParameters } from './segments';
 import type { ReadFrame, ReadSegment, ReadSegmentation, Vec3 } from './types';
@@ -99,7 +100,7 @@ export function readSegmentation(bytes: Uint8Array): ReadSegmentation {
   const shared = item(ds.SharedFunctionalGroupsSequence);
   const decode = frameDecoder(ds, pixelBytes(ds.PixelData), length);
 
-  const frames = new Map<string, { sopInstanceUID: string; frameNumber?: number; imagePositionPatient?: Vec3; labels: Uint8Array }>();
+  const frames = new Map<string, { sopInstanceUID: string; frameNumber?: number; imagePositionPatient?: Vec3; layered: LayeredLabels }>();
   perFrame.forEach((fg, i) => {
     const source = item(item(fg.DerivationImageSequence)?.SourceImageSequence) ?? item(item(shared?.DerivationImageSequence)?.SourceImageSequence);
     const sopInstanceUID = str(source?.ReferencedSOPInstanceUID);
@@ -111,7 +112,7 @@ export function readSegmentation(bytes: Uint8Array): ReadSegmentation {
       sopInstanceUID,
       ...(frameNumber !== undefined ? { frameNumber } : {}),
       ...(Array.isArray(position) && position.length === 3 ? { imagePositionPatient: position.map(Number) as [number, number, number] } : {}),
-      labels: new Uint8Array(length),
+      layered: new LayeredLabels(length),
     };
     frames.set(key, entry);
     const pixels = decode(i);
@@ -119,11 +120,7 @@ export function readSegmentation(bytes: Uint8Array): ReadSegmentation {
     if (type === 'BINARY' && segment === undefined) throw new SegError('BAD_SEG', `frame ${i + 1} names no segment`);
     for (let k = 0; k < length; k++) {
       const value = segment === undefined ? pixels[k] : pixels[k] ? segment : 0;
-      if (value === 0) continue;
-      if (entry.labels[k] !== 0 && entry.labels[k] !== value) {
-        throw new SegError('BAD_SEG', `segments ${entry.labels[k]} and ${value} overlap in ${sopInstanceUID}: cannot be one label map`);
-      }
-      entry.labels[k] = value;
+      if (value !== 0) entry.layered.add(k, value);
     }
   });
 
@@ -141,6 +138,9 @@ export function readSegmentation(bytes: Uint8Array): ReadSegmentation {
     rows,
     columns,
     segments,
-    frames: [...frames.values()] satisfies ReadFrame[],
+    frames: [...frames.values()].map(({ layered, ...frame }): ReadFrame => {
+      const overlapLayers = layered.overlapLayers;
+      return { ...frame, labels: layered.labels, ...(overlapLayers.length ? { overlapLayers } : {}) };
+    }),
   };
 }

@@ -80,6 +80,11 @@ export interface SegFrameMask {
   /** 1-based frame of a multi-frame source; absent (or 1) for single-frame sources. */
   readonly frameNumber?: number;
   readonly labels: Uint8Array;
+  /**
+   * Segments that overlap those in `labels` (a lesion inside an organ, both whole): further label maps of the
+   * same frame, each of segment numbers. BINARY only; a label map SEG holds one segment per voxel.
+   */
+  readonly overlapLayers?: readonly Uint8Array[];
 }
 
 export type SegSopClass = 'binary' | 'labelmap';
@@ -138,6 +143,8 @@ export interface ReadFrame {
   readonly imagePositionPatient?: Vec3;
   /** Rows×Columns segment numbers, 0 = background. */
   readonly labels: Uint8Array;
+  /** Where segments overlap (BINARY): the voxels that `labels` could not hold, as further label maps. */
+  readonly overlapLayers?: readonly Uint8Array[];
 }
 
 export interface ReadSegmentation {

@@ -125,6 +125,7 @@ export class SegSaver {
     const { Rows, Columns } = series.sources[0];
     const merged = mergeLabels(layers, Rows * Columns);
     if (merged.numbering.size === 0) throw new SaveError('EMPTY', 'no segment has a single voxel');
+    if (merged.overlapping && config.sopClass === 'labelmap') throw new SaveError('OVERLAP', 'segments overlap and this viewer saves Label Map SEGs');
     const viewportId = services.viewportGridService.getActiveViewportId();
     const segments = segmentInputs({
       segmentation,
@@ -133,7 +134,7 @@ export class SegSaver {
       provenance: this.deps.provenance,
       colorOf: (index) => (viewportId ? services.segmentationService.getSegmentColor?.(viewportId, segmentationId, index) : undefined),
     });
-    const frames: SegFrameMask[] = [...merged.frames].map(([imageId, labels]) => ({ ...series.frameOf(imageId), labels }));
+    const frames: SegFrameMask[] = [...merged.frames].map(([imageId, f]) => ({ ...series.frameOf(imageId), labels: f.labels, overlapLayers: f.overlapLayers }));
     const seriesDescription = loText(segmentation.label) || 'MedSAM segmentation';
     const identity = this.versions.series(segmentationId, () => ({ seriesInstanceUID: newUid(), seriesNumber: this.nextSeriesNumber() }));
 

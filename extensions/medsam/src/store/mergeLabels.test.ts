@@ -16,19 +16,24 @@ describe('mergeLabels', () => {
     ]);
     expect(merged.empty).toEqual([3]);
     expect([...merged.frames.keys()].sort()).toEqual(['a', 'c']);
-    expect([...merged.frames.get('a')!]).toEqual([0, 1, 1, 2]);
-    expect([...merged.frames.get('c')!]).toEqual([2, 0, 0, 0]);
+    expect([...merged.frames.get('a')!.labels]).toEqual([0, 1, 1, 2]);
+    expect([...merged.frames.get('c')!.labels]).toEqual([2, 0, 0, 0]);
+    expect(merged.overlapping).toBe(false);
   });
 
-  it('segments in separate layers merge; a voxel claimed twice is an error', () => {
+  it('segments in separate layers merge; a voxel of two segments keeps both (an overlap layer)', () => {
     const ok = mergeLabels([layer(1, 1, { a: [1, 0, 0] }), layer(2, 1, { a: [0, 1, 0] })], 3);
-    expect([...ok.frames.get('a')!]).toEqual([1, 2, 0]);
-    expect(() => mergeLabels([layer(1, 1, { a: [1, 1, 0] }), layer(2, 1, { a: [0, 1, 0] })], 3)).toThrow(/segments 1 and 2 both claim voxel 1 of a/);
+    expect([...ok.frames.get('a')!.labels]).toEqual([1, 2, 0]);
+    expect(ok.frames.get('a')!.overlapLayers).toHaveLength(0);
+    const organAndLesion = mergeLabels([layer(1, 1, { a: [1, 1, 1] }), layer(2, 1, { a: [0, 1, 0] })], 3);
+    expect(organAndLesion.overlapping).toBe(true);
+    expect([...organAndLesion.frames.get('a')!.labels]).toEqual([1, 1, 1]);
+    expect(organAndLesion.frames.get('a')!.overlapLayers.map((l) => [...l])).toEqual([[0, 2, 0]]);
   });
 
   it('ignores values no segment is bound to (e.g. a preview) and checks slice sizes', () => {
     const merged = mergeLabels([layer(1, 1, { a: [255, 1, 0] })], 3);
-    expect([...merged.frames.get('a')!]).toEqual([0, 1, 0]);
+    expect([...merged.frames.get('a')!.labels]).toEqual([0, 1, 0]);
     expect(mergeLabels([layer(1, 1, { a: [0, 0] })], 2).numbering.size).toBe(0);
     expect(() => mergeLabels([layer(1, 1, { a: [1, 0] })], 3)).toThrow(/has 2 voxels, expected 3/);
   });

@@ -39,7 +39,10 @@ const WORDING: Record<SaveErrorCode, { title: string; advice: string }> = {
   NO_SEGMENTATION: { title: 'There is no segmentation to save', advice: 'Segment something with the MedSAM tool first (or select a segmentation).' },
   PREVIEW_PENDING: { title: 'A MedSAM preview is still open', advice: 'Accept it (Enter) or discard it (Esc), then save.' },
   EMPTY: { title: 'The segmentation is empty', advice: 'Nothing to save: no segment has a single voxel.' },
-  OVERLAP: { title: 'Segments overlap', advice: `${KEPT} DICOM-SEG export needs each voxel in one segment at most; erase the overlap and save again.` },
+  OVERLAP: {
+    title: 'Segments overlap',
+    advice: `${KEPT} This viewer is set to save Label Map SEGs, which hold one segment per voxel; ask for segSopClass 'binary' (the default, which keeps overlapping segments whole) or erase the overlap and save again.`,
+  },
   BAD_SOURCE: { title: 'The images lack what a DICOM segmentation needs', advice: `${KEPT} The detail below names the missing attribute; such series cannot be saved as DICOM-SEG.` },
   SAVE_BUSY: { title: 'A save is already running', advice: 'Wait until it has finished.' },
   INTERNAL: { title: 'The segmentation could not be saved', advice: `${KEPT} Try again; if it persists, report the detail below.` },
