@@ -20,19 +20,12 @@ from write_manifest import write_test_manifest  # noqa: E402
 OPSET = 17
 
 
-def export(encoder, decoder, out_dir):
-    encoder.eval()
+def export_decoder(decoder, dec_path, embedding=None):
+    """The decoder alone in SAM's ONNX contract (also used by models/finetune/ for a fine-tuned decoder)."""
     decoder.eval()
-    enc_path = os.path.join(out_dir, "encoder.onnx")
-    dec_path = os.path.join(out_dir, "decoder.onnx")
     with torch.no_grad():
-        image = torch.rand(1, 3, INPUT_SIZE, INPUT_SIZE)
-        torch.onnx.export(
-            encoder, (image,), enc_path, opset_version=OPSET,
-            input_names=["image"], output_names=["image_embeddings"],
-        )
         feeds = (
-            encoder(image),
+            embedding if embedding is not None else torch.rand(1, 256, 64, 64),
             torch.tensor([[[100.0, 200.0], [400.0, 500.0]]]),
             torch.tensor([[2.0, 3.0]]),
             torch.zeros(1, 1, 256, 256),
@@ -48,8 +41,23 @@ def export(encoder, decoder, out_dir):
             dynamic_axes={"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"},
                           "masks": {2: "height", 3: "width"}},
         )
-    for path in (enc_path, dec_path):
-        onnx.checker.check_model(onnx.load(path))
+    onnx.checker.check_model(onnx.load(dec_path))
+    return dec_path
+
+
+def export(encoder, decoder, out_dir):
+    encoder.eval()
+    enc_path = os.path.join(out_dir, "encoder.onnx")
+    dec_path = os.path.join(out_dir, "decoder.onnx")
+    with torch.no_grad():
+        image = torch.rand(1, 3, INPUT_SIZE, INPUT_SIZE)
+        torch.onnx.export(
+            encoder, (image,), enc_path, opset_version=OPSET,
+            input_names=["image"], output_names=["image_embeddings"],
+        )
+        embedding = encoder(image)
+    onnx.checker.check_model(onnx.load(enc_path))
+    export_decoder(decoder, dec_path, embedding)
     return enc_path, dec_path
 
 
