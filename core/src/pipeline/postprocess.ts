@@ -9,9 +9,9 @@ export interface LogitsRegion {
 }
 
 /**
- * Linear source index and weights along one axis, computed as PyTorch's CPU bilinear kernel does with
- * align_corners=False in float32: src = scale·(dst + 0.5) − 0.5, clamped at 0. Emulating float32 keeps
- * pixels that sit near the threshold on the same side as the reference.
+ * Source indices and weights along one axis as PyTorch's CPU bilinear kernel (align_corners=False) makes
+ * them: scale = float32(in / out); src = scale·(dst + 0.5) − 0.5 in double, clamped at 0;
+ * λ = float32(src − ⌊src⌋), 1 − λ in float32.
  */
 function axisWeights(inSize: number, outSize: number) {
   const scale = f(inSize / outSize);
@@ -20,8 +20,7 @@ function axisWeights(inSize: number, outSize: number) {
   const w0 = new Float32Array(outSize);
   const w1 = new Float32Array(outSize);
   for (let d = 0; d < outSize; d++) {
-    let src = f(f(scale * f(d + 0.5)) - 0.5);
-    if (src < 0) src = 0;
+    const src = Math.max(scale * (d + 0.5) - 0.5, 0);
     const lo = Math.trunc(src);
     const lambda = Math.min(Math.max(f(src - lo), 0), 1);
     i0[d] = lo;
@@ -34,8 +33,14 @@ function axisWeights(inSize: number, outSize: number) {
 
 /**
  * Bilinear resize (align_corners=False) of a row-major float plane, reading only the top-left `region`
- * of a `stride`-wide grid, with PyTorch's float32 evaluation order: rows of the width interpolation,
- * then the height interpolation.
+ * of a `stride`-wide grid, with PyTorch's float32 arithmetic (torch 1.13, CPU), which keeps pixels at the
+ * 0.5 threshold on the reference's side. PyTorch has two kernels for a [1, 1, h, w] tensor:
+ * - contiguous (the region spans whole rows: MedSAM's 256², LiteMedSAM on wide images): the channels-last
+ *   kernel: four corner weights, each the float32 product of a row and a column weight, and the weighted
+ *   sum of the corners rounded to float32 once;
+ * - a narrower crop (LiteMedSAM on tall images: `masks[..., :h, :w]` is a strided view): the generic kernel,
+ *   fma(a, w0, b·w1) along the row, then the same across the two rows (GCC contracts `a*w0 + b*w1`).
+ * Both measured bit for bit on every value (test/fixtures/litemedsam).
  */
 export function bilinearResize(
   plane: Float32Array,
@@ -47,6 +52,7 @@ export function bilinearResize(
   const ys = axisWeights(region.rows, outRows);
   const xs = axisWeights(region.columns, outColumns);
   const out = new Float32Array(outRows * outColumns);
+  const wholeRows = region.columns === stride;
   for (let y = 0; y < outRows; y++) {
     const r0 = ys.i0[y] * stride;
     const r1 = ys.i1[y] * stride;
@@ -58,12 +64,44 @@ export function bilinearResize(
       const c1 = xs.i1[x];
       const a = xs.w0[x];
       const b = xs.w1[x];
-      const top = f(f(plane[r0 + c0] * a) + f(plane[r0 + c1] * b));
-      const bottom = f(f(plane[r1 + c0] * a) + f(plane[r1 + c1] * b));
-      out[o + x] = f(f(top * h0) + f(bottom * h1));
+      if (wholeRows) {
+        // float32 × float32 products are exact in double; the sum is rounded to float32 when stored.
+        out[o + x] = f(h0 * a) * plane[r0 + c0] + f(h0 * b) * plane[r0 + c1] + f(h1 * a) * plane[r1 + c0] + f(h1 * b) * plane[r1 + c1];
+      } else {
+        const top = fma32(plane[r0 + c0], a, f(plane[r0 + c1] * b));
+        const bottom = fma32(plane[r1 + c0], a, f(plane[r1 + c1] * b));
+        out[o + x] = fma32(top, h0, f(bottom * h1));
+      }
     }
   }
   return out;
+}
+
+const bits = new Float32Array(1);
+const bitsInt = new Int32Array(bits.buffer);
+
+/** The float32 next to `v` (a float32, not 0) in the direction of `toward`. */
+function nextFloat32(v: number, toward: number): number {
+  bits[0] = v;
+  bitsInt[0] += (toward > v) === (v > 0) ? 1 : -1;
+  return bits[0];
+}
+
+/**
+ * Fused multiply-add of float32 values, rounded once to float32: a·b is exact in double; the double sum's
+ * rounding error (TwoSum) settles the one case where rounding twice would differ, a float32 tie.
+ */
+export function fma32(a: number, b: number, c: number): number {
+  const p = a * b;
+  const s = p + c;
+  const r = f(s);
+  if (r === s || r === 0) return r;
+  const v = s - p;
+  const err = p - (s - v) + (c - v);
+  if (err === 0) return r;
+  const n = nextFloat32(r, s);
+  if (s - r !== n - s) return r; // not a tie: the double's rounding cannot have changed the float32 result
+  return (err > 0) === (n > r) ? n : r;
 }
 
 export function sigmoid(plane: Float32Array): Float32Array {
@@ -71,6 +109,12 @@ export function sigmoid(plane: Float32Array): Float32Array {
   for (let i = 0; i < plane.length; i++) out[i] = 1 / (1 + Math.exp(-plane[i]));
   return out;
 }
+
+/**
+ * The largest float32 logit whose float32 sigmoid (PyTorch's) is still exactly 0.5: 1.5 · 2⁻²⁴. So
+ * `sigmoid(x) > 0.5` holds exactly when x > this, not when x > 0 (measured with torch 1.13 on CPU).
+ */
+export const LOGIT_AT_HALF = 1.5 * 2 ** -24;
 
 export interface PostprocessOptions {
   /** Side of the square low-res logits grid (256). */
@@ -94,9 +138,8 @@ export function logitsToMask(logits: Float32Array, options: PostprocessOptions):
     const probabilities = bilinearResize(sigmoid(logits), lowResSize, region, rows, columns);
     for (let i = 0; i < data.length; i++) data[i] = probabilities[i] > 0.5 ? 1 : 0;
   } else {
-    // sigmoid(x) > 0.5 exactly when x > 0, so the logits can be thresholded directly.
     const resized = bilinearResize(logits, lowResSize, region, rows, columns);
-    for (let i = 0; i < data.length; i++) data[i] = resized[i] > 0 ? 1 : 0;
+    for (let i = 0; i < data.length; i++) data[i] = resized[i] > LOGIT_AT_HALF ? 1 : 0;
   }
   return { rows, columns, data };
 }

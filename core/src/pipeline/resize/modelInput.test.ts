@@ -32,9 +32,8 @@ describe('ModelInputTransform', () => {
     const box = { x0: 10, y0: 20, x1: 30, y1: 40 };
     // MedSAM stretches each axis (box / [W, H, W, H] * 1024); LiteMedSAM scales by the longest side.
     expect(boxToModelSpace(box, modelInputTransform('medsam-stretch-1024', 1024, 256, 512))).toEqual({ x0: 20, y0: 80, x1: 60, y1: 160 });
-    const lite = boxToModelSpace(box, modelInputTransform('litemedsam-longest-256', 256, 181, 217));
-    expect(lite.x0).toBeCloseTo((10 * 256) / 217, 12);
-    expect(lite.y1).toBeCloseTo((40 * 256) / 217, 12);
+    // LiteMedSAM truncates box · (256 / max(H, W)): 10 · 1.1797 = 11.797 → 11, 40 · 1.1797 = 47.19 → 47.
+    expect(boxToModelSpace(box, modelInputTransform('litemedsam-longest-256', 256, 181, 217))).toEqual({ x0: 11, y0: 23, x1: 35, y1: 47 });
   });
 });
 

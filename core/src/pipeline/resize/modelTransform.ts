@@ -51,7 +51,9 @@ export interface PixelBox {
 
 /**
  * Source-pixel box → model input space, in the reference code's own expression order so the last bit
- * matches: MedSAM `box / [W, H, W, H] * S` (each axis stretched), LiteMedSAM `box * S / max(H, W)`.
+ * matches: MedSAM `box / [W, H, W, H] * S` (each axis stretched, fractions kept); LiteMedSAM
+ * (`resize_box_to_256`) `int(box[i] * (S / max(H, W)))`, truncated to whole model pixels. The ratio is
+ * computed first, as there: `box * S / max(H, W)` lands one pixel higher on some boxes (49 · 256 / 98).
  */
 export function boxToModelSpace(box: PixelBox, t: ModelInputTransform): PixelBox {
   const S = t.inputSize;
@@ -60,6 +62,6 @@ export function boxToModelSpace(box: PixelBox, t: ModelInputTransform): PixelBox
     const H = t.sourceRows;
     return { x0: (box.x0 / W) * S, y0: (box.y0 / H) * S, x1: (box.x1 / W) * S, y1: (box.y1 / H) * S };
   }
-  const longest = Math.max(t.sourceRows, t.sourceColumns);
-  return { x0: (box.x0 * S) / longest, y0: (box.y0 * S) / longest, x1: (box.x1 * S) / longest, y1: (box.y1 * S) / longest };
+  const ratio = S / Math.max(t.sourceRows, t.sourceColumns);
+  return { x0: Math.trunc(box.x0 * ratio), y0: Math.trunc(box.y0 * ratio), x1: Math.trunc(box.x1 * ratio), y1: Math.trunc(box.y1 * ratio) };
 }
