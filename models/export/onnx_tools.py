@@ -51,14 +51,22 @@ def write_stretch_1024_manifest(directory: str, *, name: str, version: str, desc
     """Writes and returns `manifest.json` for an encoder.onnx/decoder.onnx pair in `directory` with MedSAM
     ViT-B's contract: 1024 stretch profile, float32 NCHW `image` → `image_embeddings` [1,256,64,64], SAM's
     decoder inputs, `low_res_masks` [1,1,256,256], mask token 0."""
+    return write_sam_manifest(directory, name=name, version=version, description=description, test_model=test_model,
+                              profile="medsam-stretch-1024", input_size=1024)
+
+
+def write_sam_manifest(directory: str, *, name: str, version: str, description: str, test_model: bool,
+                       profile: str, input_size: int) -> dict:
+    """`manifest.json` for a float32 NCHW encoder.onnx ([1,3,S,S] → [1,256,64,64]) and a SAM-contract
+    decoder.onnx (mask token 0) in `directory`, for a preprocessing profile of the core."""
     manifest = {
         "schema": MANIFEST_SCHEMA,
         "name": name,
         "version": version,
         "description": description,
         "testModel": test_model,
-        "profile": "medsam-stretch-1024",
-        "inputSize": 1024,
+        "profile": profile,
+        "inputSize": input_size,
         "embeddingDims": [1, 256, 64, 64],
         "lowResSize": 256,
         "encoder": {
