@@ -1,18 +1,19 @@
-// A reading session, not a step: several organs and a lesion accepted as new segments through the public
-// commands (a pause after each accept, as a reader works), Save to PACS, two more organs, save again. After
-// each save, the SEG stored in Orthanc is read back (pydicom) and compared with the viewer's labelmap voxel
-// by voxel: every segment that exists is saved, whatever came before.
+// A reading session, not a step: several organs and a lesion inside the liver accepted as new segments through
+// the public commands (a pause after each accept, as a reader works), Save to PACS, two more organs, save again,
+// reload, load the stored SEG, add a segment to it, save. After each save, the SEG stored in Orthanc is read back
+// (pydicom) and compared with the viewer's labelmap segment by segment, voxel by voxel: every segment that exists
+// is saved, whatever came before, and the liver keeps the lesion inside it (overlapping segments stay whole).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { readWithPydicom } from '../fixtures/seg/segCases';
+import { dciodvfy, readWithPydicom } from '../fixtures/seg/segCases';
 import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, repoRoot, startStack, waitForRenderedImage, type BrowserSession, type Stack } from './harness';
 import { medsamAppConfigJs } from './medsam/appConfig';
 import { maskBox, readPhantomLabels, structureMask, type LabelVolume } from './medsam/groundTruth';
 import { dragBox, selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
 import { fetchInstanceFile } from './medsam/pacs';
-import { decodeSlices, readSegmentationVoxels, saveFromPanel, saveState, type SaveOutcomeView } from './medsam/segPage';
+import { decodeSegmentMasks, loadSegFromStudyBrowser, readSegmentMasks, saveFromPanel, saveState, waitForDisplaySet, type SaveOutcomeView } from './medsam/segPage';
 
 const MODEL_FILE = path.resolve(repoRoot, 'models/test-tiny/manifest.json');
 const FIRST = ['liver', 'spleen', 'liver_lesion'];
@@ -28,10 +29,18 @@ function run(page: Page, name: string, options: Record<string, unknown> = {}): P
 }
 
 const sha256 = (a: Uint8Array) => createHash('sha256').update(a).digest('hex');
-function counts(labels: Uint8Array): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const v of labels) if (v !== 0) out[v] = (out[v] ?? 0) + 1;
-  return out;
+const ones = (a: Uint8Array) => a.reduce((n, v) => n + v, 0);
+type Masks = Map<number, Map<string, Uint8Array>>;
+/** Voxels of one segment over all slices. */
+const voxelsOf = (masks: Masks, index: number) => [...(masks.get(index)?.values() ?? [])].reduce((n, m) => n + ones(m), 0);
+/** Voxels two segments share. */
+function shared(masks: Masks, a: number, b: number): number {
+  let n = 0;
+  for (const [sop, ma] of masks.get(a) ?? []) {
+    const mb = masks.get(b)?.get(sop);
+    if (mb) for (let i = 0; i < ma.length; i++) n += ma[i] & mb[i];
+  }
+  return n;
 }
 
 /** The slice holding every structure of the session with the most of the smallest one. */
@@ -63,6 +72,9 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
   let slice: number;
   const art = new Artifacts(`medsam-session-${setup.service ? 'service' : 'browser'}`);
 
+  /** What the last preview said it overlapped, and what its accept did with the overlap. */
+  let lastOverlap: { overlaps: { segmentIndex: number; pixels: number }[]; overlap: string | undefined } = { overlaps: [], overlap: undefined };
+
   async function accept(name: string, newSegment: boolean): Promise<number> {
     const { page } = browser;
     const gt = maskBox(structureMask(truth, slice, name), truth.columns)!;
@@ -75,6 +87,7 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     else if (newSegment) await page.click('[data-cy="medsam-accept-new"]');
     else await page.keyboard.press('Enter');
     const accepted = await waitForState(page, "s.result?.phase === 'accepted'", 10_000);
+    lastOverlap = { overlaps: [...(preview.result?.overlaps ?? [])], overlap: accepted.result?.overlap };
     await page.waitForTimeout(1500);
     return accepted.result!.segmentIndex!;
   }
@@ -83,6 +96,11 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     const outcome = setup.ui ? await saveFromPanel(browser.page) : ((await run(browser.page, 'medsamSaveSegmentation')) as SaveOutcomeView);
     expect((await saveState(browser.page)).status).toBe(outcome.ok ? 'saved' : 'failed');
     return outcome;
+  }
+
+  async function activeSegmentationId(): Promise<string> {
+    const state = (await run(browser.page, 'medsamGetState')) as { target: { segmentationId: string } | null };
+    return state.target!.segmentationId;
   }
 
   /** The panel's unsaved-changes line, or null when everything is saved. */
@@ -99,17 +117,25 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     }, segmentationId);
   }
 
-  /** The stored SEG equals the viewer's labelmap voxel by voxel (renumbered as the SEG numbers segments). */
-  async function expectStoredEqualsViewer(outcome: SaveOutcomeView, label: string): Promise<void> {
+  /**
+   * The stored SEG (read back by pydicom) equals the viewer's segments voxel by voxel, each segment whole (the SEG
+   * numbers segments 1..n), and validates. Returns the viewer's masks it compared.
+   */
+  async function expectStoredEqualsViewer(outcome: SaveOutcomeView, label: string): Promise<Masks> {
     const file = art.file(`${label}.dcm`);
     fs.writeFileSync(file, await fetchInstanceFile(stack.orthancUrl, outcome.sopInstanceUID!));
+    expect(dciodvfy(file).errors).toEqual([]);
     const view = readWithPydicom(file);
     const number = new Map(outcome.segments!.map((s) => [s.segmentIndex, s.segmentNumber]));
-    const viewer = decodeSlices(await readSegmentationVoxels(browser.page, outcome.segmentationId!));
-    const expected = new Map([...viewer].map(([sop, labels]) => [sop, labels.map((v) => (v === 0 ? 0 : (number.get(v) ?? 255)))]));
+    const viewer = decodeSegmentMasks(await readSegmentMasks(browser.page, outcome.segmentationId!));
     expect(view.segments.map((s) => s.number).sort()).toEqual([...number.values()].sort());
-    expect(Object.keys(view.frames).sort()).toEqual([...expected.keys()].sort());
-    for (const [sop, labels] of expected) expect(view.frames[sop]).toEqual({ counts: counts(labels), sha256: sha256(labels) });
+    expect([...viewer.keys()].sort()).toEqual([...number.keys()].sort());
+    for (const [index, bySop] of viewer) {
+      const stored = view.segmentFrames[String(number.get(index))];
+      expect(Object.keys(stored).sort()).toEqual([...bySop.keys()].sort());
+      for (const [sop, mask] of bySop) expect(stored[sop]).toEqual({ count: ones(mask), sha256: sha256(mask) });
+    }
+    return viewer;
   }
 
   beforeAll(async () => {
@@ -137,9 +163,17 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
 
   let first: SaveOutcomeView;
 
-  it('liver, spleen, lesion as new segments → save stores all three', async () => {
-    const indices = [await accept(FIRST[0], false), await accept(FIRST[1], true), await accept(FIRST[2], true)];
+  it('liver, spleen, a lesion inside the liver as new segments → the liver stays whole → save stores all three', async () => {
+    const indices = [await accept(FIRST[0], false), await accept(FIRST[1], true)];
+    const liverBefore = voxelsOf(decodeSegmentMasks(await readSegmentMasks(browser.page, await activeSegmentationId())), indices[0]);
+    indices.push(await accept(FIRST[2], true));
     expect(new Set(indices).size).toBe(3);
+    // The lesion's preview named the liver it covers; accepting kept both whole.
+    expect(lastOverlap.overlaps.map((o) => o.segmentIndex)).toContain(indices[0]);
+    expect(lastOverlap.overlap).toBe('kept');
+    const masks = decodeSegmentMasks(await readSegmentMasks(browser.page, await activeSegmentationId()));
+    expect(voxelsOf(masks, indices[0])).toBe(liverBefore);
+    expect(shared(masks, indices[0], indices[2])).toBeGreaterThan(0.5 * voxelsOf(masks, indices[2]));
     expect(await unsavedText()).toBe('3 segments changed since the last save: not in the PACS yet.');
     first = await save();
     expect(await unsavedText()).toBeNull();
@@ -147,7 +181,9 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     expect(first).toMatchObject({ ok: true });
     expect(await registered(first.segmentationId!)).toEqual([...indices].sort((a, b) => a - b));
     expect(first.segments!.map((s) => s.segmentIndex).sort()).toEqual([...indices].sort((a, b) => a - b));
-    await expectStoredEqualsViewer(first, 'save-1');
+    const stored = await expectStoredEqualsViewer(first, 'save-1');
+    expect(shared(stored, indices[0], indices[2])).toBeGreaterThan(0); // the overlap itself is in the PACS
+    expect(readWithPydicom(art.file('save-1.dcm')).overlapping).toBe(true);
   });
 
   it('then kidney and aorta as new segments → the next save stores all five', async () => {
@@ -177,5 +213,38 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     expect(await asked).toBe('beforeunload');
     expect(page.isClosed()).toBe(false);
     expect(await registered(first.segmentationId!)).toContain(index);
+  });
+
+  it('save, reload, load the SEG from the PACS: every segment back whole; one more segment into it → saved with the rest', async () => {
+    const { page } = browser;
+    const saved = await save();
+    expect(saved).toMatchObject({ ok: true });
+    const before = await expectStoredEqualsViewer(saved, 'save-3');
+    await openStudy(page, stack.url, 'medsam', findStudy(stack.manifest, CT_PHANTOM).studyUid);
+    await waitForRenderedImage(page, { timeoutMs: 90_000 });
+    await waitForState(page, "s.model.status === 'ready'", 180_000);
+    const seg = await waitForDisplaySet(page, saved.seriesInstanceUID!);
+    await loadSegFromStudyBrowser(page, seg.displaySetInstanceUID);
+    await page.waitForTimeout(1000);
+    const loaded = decodeSegmentMasks(await readSegmentMasks(page, seg.displaySetInstanceUID));
+    // OHIF numbers the loaded segments as the SEG does (1..n): compare in SEG numbers.
+    const number = new Map(saved.segments!.map((s) => [s.segmentIndex, s.segmentNumber]));
+    expect([...loaded.keys()].sort()).toEqual([...number.values()].sort());
+    for (const [index, bySop] of before) {
+      const back = loaded.get(number.get(index)!)!;
+      expect([...back.keys()].sort()).toEqual([...bySop.keys()].sort());
+      for (const [sop, mask] of bySop) expect(sha256(back.get(sop)!)).toBe(sha256(mask));
+    }
+    await art.screenshot(page, 'stored SEG loaded, overlap whole');
+    imageId = await showInstance(page, (JSON.parse(fs.readFileSync(path.join(stack.manifest.ctPhantomDir, 'series.json'), 'utf8')) as { slices: { index: number; sopInstanceUid: string }[] }).slices.find((s) => s.index === slice)!.sopInstanceUid);
+    viewportId = await page.evaluate(() => (window as unknown as CommandWindow).services.viewportGridService.getActiveViewportId());
+    if (setup.ui) await selectBoxTool(page);
+    const added = await accept('spleen', true);
+    expect(await activeSegmentationId()).toBe(seg.displaySetInstanceUID);
+    const edited = await save();
+    expect(edited).toMatchObject({ ok: true });
+    expect(edited.segments!.map((s) => s.segmentIndex)).toContain(added);
+    expect(edited.segments).toHaveLength(saved.segments!.length + 1);
+    await expectStoredEqualsViewer(edited, 'save-4');
   });
 });

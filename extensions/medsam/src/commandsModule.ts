@@ -30,7 +30,7 @@ export function getCommandsModule(params: ExtensionParams): CommandsModule {
       if (!isBox(options.box)) throw new GlueError('CONFIG', 'box must be { x0, y0, x1, y1 } in image pixels');
       return controller.segmentBox({ viewportId: text(options, 'viewportId'), imageId: text(options, 'imageId'), box: options.box, slice: 0 });
     },
-    [COMMANDS.accept]: (options) => controller.accept({ newSegment: options.newSegment === true }),
+    [COMMANDS.accept]: (options) => controller.accept({ newSegment: options.newSegment === true, replace: options.replace === true }),
     [COMMANDS.reject]: () => controller.reject(),
     [COMMANDS.clear]: () => controller.clear(),
     [COMMANDS.undo]: () => controller.undo(),

@@ -13,7 +13,7 @@ export interface ImageBox {
 export interface MedSamStateView {
   model: { status: string; info?: { backend: string; threads: number; crossOriginIsolated: boolean; name: string }; error?: { title: string; detail: string } };
   job: { status: string };
-  result: null | { phase: string; imageId: string; box: ImageBox; areaPixels: number; areaMm2: number | null; segmentationId: string; segmentIndex: number | null; totalMs: number; timings: Record<string, number> };
+  result: null | { phase: string; imageId: string; box: ImageBox; areaPixels: number; areaMm2: number | null; segmentationId: string; segmentIndex: number | null; totalMs: number; timings: Record<string, number>; overlaps?: { segmentIndex: number; label: string; pixels: number }[]; overlap?: string };
   error: null | { code: string; title: string; detail: string };
 }
 

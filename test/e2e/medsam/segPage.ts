@@ -132,3 +132,55 @@ export async function loadSegFromStudyBrowser(page: Page, displaySetInstanceUID:
   await yes.click();
   await page.waitForFunction((id) => (window as any).services.segmentationService.getSegmentation(id) !== undefined, displaySetInstanceUID, { timeout: timeoutMs, polling: 250 });
 }
+
+/** segment index → sopInstanceUID → that segment's own 0/1 mask (base64), for slices where it has voxels. */
+export type SegmentMasks = Record<string, Record<string, string>>;
+
+/**
+ * Every voxel of every segment, each whole even where segments overlap: walks every labelmap layer over every
+ * source image and maps each layer's values to segments through cornerstone's segment bindings (without
+ * bindings, cornerstone 4, a value is the segment index).
+ */
+export function readSegmentMasks(page: Page, segmentationId: string): Promise<SegmentMasks> {
+  return page.evaluate((id) => {
+    const w = window as unknown as { cornerstone: any; cornerstoneTools: any };
+    const segmentation = w.cornerstoneTools.segmentation.state.getSegmentation(id);
+    if (!segmentation) throw new Error(`no segmentation ${id}`);
+    const data = segmentation.representationData.Labelmap;
+    const layers: Record<string, { imageIds?: string[] }> = data.labelmaps ?? { primary: { imageIds: data.imageIds ?? [] } };
+    const bindings: Record<string, { labelmapId: string; labelValue: number }> = data.segmentBindings ?? {};
+    const segmentOf = (layerId: string, value: number): number => {
+      const bound = Object.entries(bindings).find(([, b]) => b.labelmapId === layerId && b.labelValue === value);
+      return bound ? Number(bound[0]) : value;
+    };
+    const masks: Record<string, Record<string, Uint8Array>> = {};
+    for (const [layerId, layer] of Object.entries(layers)) {
+      for (const labelId of layer.imageIds ?? []) {
+        const image = w.cornerstone.cache.getImage(labelId);
+        if (!image) continue;
+        const values = image.voxelManager.getScalarData() as ArrayLike<number>;
+        const sop = w.cornerstone.metaData.get('instance', image.referencedImageId)?.SOPInstanceUID as string;
+        for (let i = 0; i < values.length; i++) {
+          if (values[i] === 0 || values[i] === 255) continue; // 255: an undecided preview
+          const segment = String(segmentOf(layerId, values[i]));
+          const bySop = (masks[segment] ??= {});
+          (bySop[sop] ??= new Uint8Array(values.length))[i] = 1;
+        }
+      }
+    }
+    const out: Record<string, Record<string, string>> = {};
+    for (const [segment, bySop] of Object.entries(masks)) {
+      out[segment] = {};
+      for (const [sop, mask] of Object.entries(bySop)) {
+        let binary = '';
+        for (let i = 0; i < mask.length; i++) binary += String.fromCharCode(mask[i]);
+        out[segment][sop] = btoa(binary);
+      }
+    }
+    return out;
+  }, segmentationId);
+}
+
+export function decodeSegmentMasks(masks: SegmentMasks): Map<number, Map<string, Uint8Array>> {
+  return new Map(Object.entries(masks).map(([segment, bySop]) => [Number(segment), decodeSlices({ segmentationId: '', sourceImages: 0, slices: bySop })]));
+}

@@ -8,10 +8,12 @@ import type { NormalizationPolicy } from '../image/normalizationPolicy';
 import type { InferenceClient } from '../inference/InferenceClient';
 import { recordAccept, undoLastAccept } from '../segmentation/history';
 import { labelmapEditor, type LabelmapEdit } from '../segmentation/LabelmapEditor';
-import { overlapsOf } from '../segmentation/overlap';
+import { overlapsUnder } from '../segmentation/overlap';
+import { giveSegmentOwnLayer, keepsOverlap } from '../segmentation/ownLayer';
 import type { SegmentationTargets } from '../segmentation/segmentationTarget';
 import type { BoxCompleted } from '../tools/MedSamBoxTool';
 import type { Services, Subscription } from '../types/ohif';
+import { avoidSegmentStatsRace } from '../host/segmentStatsRace';
 import { toPlainError } from '../utils/plainError';
 import type { ImageRef, Progress, SegmentResult } from '../worker/protocol';
 import { displaySetFor } from './embeddingInput';
@@ -65,7 +67,8 @@ export class MedSamController {
   }
 
   onModeEnter(): void {
-    const { segmentationService, viewportGridService } = this.deps.services;
+    const { segmentationService, viewportGridService, customizationService } = this.deps.services;
+    avoidSegmentStatsRace(customizationService);
     const refresh = () => this.refreshTarget();
     const events = [segmentationService.EVENTS.SEGMENTATION_MODIFIED, segmentationService.EVENTS.SEGMENTATION_REPRESENTATION_MODIFIED, segmentationService.EVENTS.SEGMENTATION_REMOVED];
     this.subscriptions = [
@@ -142,22 +145,30 @@ export class MedSamController {
     }
   }
 
-  /** Enter: the preview goes into the active segment (or a new one, when asked or when none is active). */
-  accept(options: { newSegment?: boolean } = {}): void {
+  /**
+   * Enter: the preview goes into the active segment (or a new one, when asked or when none is active). Where it
+   * covers other segments, both stay whole (the segment gets a labelmap layer of its own) unless `replace` asks
+   * to take those voxels from them, or the host's cornerstone holds one segment per voxel.
+   */
+  accept(options: { newSegment?: boolean; replace?: boolean } = {}): void {
     const preview = this.preview;
     if (!preview) return;
     this.preview = null;
     try {
       labelmapEditor.revert(preview.edit);
-      const segment = this.deps.targets.segmentForAccept(preview.segmentationId, options.newSegment === true);
-      const edit = labelmapEditor.write(preview.segmentationId, segment.segmentIndex, preview.imageId, preview.mask);
+      const { segmentationId, imageId, mask } = preview;
+      const segment = this.deps.targets.segmentForAccept(segmentationId, options.newSegment === true);
+      const covered = labelmapEditor.othersUnder(segmentationId, segment.segmentIndex, imageId, mask);
+      const overlap = covered === 0 ? 'none' : options.replace === true || !keepsOverlap(segmentationId) ? 'replaced' : 'kept';
+      if (overlap === 'kept') giveSegmentOwnLayer(segmentationId, segment.segmentIndex);
+      const edit = labelmapEditor.write(segmentationId, segment.segmentIndex, imageId, mask);
       this.deps.unsaved.mark(preview.segmentationId, segment.segmentIndex);
       recordAccept(edit, (undone) => {
         this.deps.unsaved.mark(preview.segmentationId, segment.segmentIndex);
         this.setPhase(undone ? 'undone' : 'accepted');
       });
       this.store.update((s) => ({
-        result: s.result && { ...s.result, phase: 'accepted', segmentIndex: segment.segmentIndex, segmentLabel: segment.label },
+        result: s.result && { ...s.result, phase: 'accepted', segmentIndex: segment.segmentIndex, segmentLabel: segment.label, overlap },
         target: this.deps.targets.view(preview.segmentationId),
       }));
     } catch (e) {
@@ -189,9 +200,11 @@ export class MedSamController {
   private showPreview(box: BoxCompleted, result: SegmentResult, target: { segmentationId: string; created: boolean }, image: SourceImage, totalMs: number): void {
     const { segmentationId } = target;
     const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;
-    const edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
     const segments = this.deps.services.segmentationService.getSegmentation(segmentationId)?.segments ?? {};
-    const overlaps = overlapsOf(edit.change, (index) => segments[index]?.label);
+    const indices = Object.values(segments).flatMap((s) => (s ? [s.segmentIndex] : []));
+    // Counted before the preview is drawn over them.
+    const overlaps = overlapsUnder(result.mask, labelmapEditor.segmentSlices(segmentationId, indices, box.imageId), (index) => segments[index]?.label);
+    const edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
     const mosaic = mosaicWarningFor(box.imageId);
     try {
       csSegmentation.config.color.setSegmentIndexColor(box.viewportId, segmentationId, PREVIEW_LABEL, PREVIEW_COLOR);

@@ -58,6 +58,8 @@ export interface ResultView {
   readonly fallback?: string;
   /** Other segments' voxels under the preview (accepting into another segment takes them over). */
   readonly overlaps?: readonly SegmentOverlap[];
+  /** After accepting over other segments: both kept whole (own labelmap layer), or their voxels replaced. */
+  readonly overlap?: 'none' | 'kept' | 'replaced';
   /** Said about the image itself (e.g. a mosaic), in plain words. */
   readonly warnings?: readonly string[];
 }

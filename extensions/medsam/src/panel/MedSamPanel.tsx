@@ -25,7 +25,7 @@ export function MedSamPanel({ runtime }: { runtime: MedSamRuntime }) {
       {state.result && (
         <ResultSection
           result={state.result}
-          onAccept={(newSegment) => controller.accept({ newSegment })}
+          onAccept={(newSegment, replace) => controller.accept({ newSegment, replace })}
           onReject={() => controller.reject()}
           onUndo={() => controller.undo()}
           onClear={() => controller.clear()}

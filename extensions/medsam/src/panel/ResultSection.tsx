@@ -50,7 +50,7 @@ export function TargetLine({ target }: { target: TargetView | null }) {
 
 interface ResultProps {
   readonly result: ResultView;
-  readonly onAccept: (newSegment: boolean) => void;
+  readonly onAccept: (newSegment: boolean, replace?: boolean) => void;
   readonly onReject: () => void;
   readonly onUndo: () => void;
   readonly onClear: () => void;
@@ -88,8 +88,19 @@ export function ResultSection({ result, onAccept, onReject, onUndo, onClear }: R
       ))}
       {result.phase === 'preview' && result.overlaps?.length ? (
         <div style={styles.muted} data-cy="medsam-result-overlap">
-          Overlaps {result.overlaps.map((o) => `"${o.label}" (segment ${o.segmentIndex}) by ${o.pixels} pixels`).join(', ')}. A labelmap voxel holds one
-          segment: accepting into another segment takes these voxels from it.
+          Overlaps {result.overlaps.map((o) => `"${o.label}" (segment ${o.segmentIndex}) by ${o.pixels} pixels`).join(', ')}. Accepting keeps every
+          segment whole (an organ keeps the lesion inside it); "Replace overlap" takes these voxels from the others instead.
+        </div>
+      ) : null}
+      {result.phase === 'accepted' && result.overlap === 'kept' ? (
+        <div style={styles.muted} data-cy="medsam-result-overlap-kept">
+          Overlapping segments kept whole: both hold the shared voxels, and both are saved that way.
+        </div>
+      ) : null}
+      {result.phase === 'accepted' && result.overlap === 'replaced' ? (
+        <div style={styles.muted} data-cy="medsam-result-overlap-replaced">
+          The shared voxels now belong to this segment only (taken from the segments it covered; this viewer's cornerstone holds one segment per
+          voxel, or Replace was chosen). Ctrl+Z gives them back.
         </div>
       ) : null}
       <div style={styles.row}>
@@ -101,6 +112,11 @@ export function ResultSection({ result, onAccept, onReject, onUndo, onClear }: R
             <button style={styles.button} onClick={() => onAccept(true)} data-cy="medsam-accept-new">
               As new segment ({ACCEPT_NEW_SEGMENT_KEY_LABEL})
             </button>
+            {result.overlaps?.length ? (
+              <button style={styles.button} onClick={() => onAccept(false, true)} data-cy="medsam-accept-replace">
+                Replace overlap
+              </button>
+            ) : null}
             <button style={styles.button} onClick={onReject} data-cy="medsam-reject">
               Discard (Esc)
             </button>

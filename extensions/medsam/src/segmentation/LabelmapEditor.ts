@@ -3,6 +3,7 @@ import { segmentation as csSegmentation } from '@cornerstonejs/tools';
 import { GlueError } from '../utils/plainError';
 import { segmentStorage, type LabelmapData } from './labelmapLayer';
 import { reapplyChange, revertChange, writeMask, type VoxelAccess, type VoxelChange } from './labelmapWrite';
+import type { SegmentSlice } from './overlap';
 
 /** A write to one slice of a labelmap, kept so it can be reverted (reject, undo) or re-applied (redo). */
 export interface LabelmapEdit {
@@ -56,6 +57,23 @@ export const labelmapEditor = {
     const change = writeMask(slice.voxels, mask, labelValue ?? slice.labelValue, slice.offset);
     csSegmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
     return { segmentationId, voxels: slice.voxels, change };
+  },
+
+  /** How many of the mask's voxels hold another segment in the layer `segmentIndex` would be written into. */
+  othersUnder(segmentationId: string, segmentIndex: number, sourceImageId: string, mask: Uint8Array): number {
+    const slice = sliceVoxels(segmentationId, segmentIndex, sourceImageId);
+    let n = 0;
+    for (let i = 0; i < mask.length; i++) {
+      if (mask[i] === 0) continue;
+      const value = Number(slice.voxels.getAtIndex(slice.offset + i));
+      if (value !== 0 && value !== slice.labelValue) n++;
+    }
+    return n;
+  },
+
+  /** Each segment's voxels over the image, from whichever labelmap layer holds it (for overlapsUnder). */
+  segmentSlices(segmentationId: string, segmentIndices: readonly number[], sourceImageId: string): SegmentSlice[] {
+    return segmentIndices.map((segmentIndex) => ({ segmentIndex, ...sliceVoxels(segmentationId, segmentIndex, sourceImageId) }));
   },
 
   revert(edit: LabelmapEdit): void {

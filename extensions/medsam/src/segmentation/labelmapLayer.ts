@@ -6,8 +6,11 @@
  */
 export interface LabelmapLayerData {
   readonly labelmapId?: string;
+  readonly storageKind?: 'stack' | 'volume';
   readonly imageIds?: readonly string[];
   readonly volumeId?: string;
+  readonly referencedImageIds?: readonly string[];
+  readonly referencedVolumeId?: string;
 }
 
 export interface LabelmapData extends LabelmapLayerData {

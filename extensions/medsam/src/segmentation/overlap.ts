@@ -1,24 +1,33 @@
-import type { VoxelChange } from './labelmapWrite';
+import type { VoxelAccess } from './labelmapWrite';
 
-/** Another segment's voxels that a write covered. */
+/** Another segment's voxels that a mask covers. */
 export interface SegmentOverlap {
   readonly segmentIndex: number;
   readonly label: string;
   readonly pixels: number;
 }
 
+/** One segment's voxels over the masked image: its labelmap layer's slice and the value that means it. */
+export interface SegmentSlice {
+  readonly segmentIndex: number;
+  readonly labelValue: number;
+  readonly voxels: VoxelAccess;
+  readonly offset: number;
+}
+
 /**
- * Which segments a labelmap write covered, and by how many voxels: read from the values the write replaced
- * (its VoxelChange), so it costs one pass over the changed voxels only. A stored value is read as the
- * segment index, which holds for the single-layer labelmaps MedSAM writes into.
+ * Which segments a mask covers, and by how many voxels, whatever labelmap layer each lives in (overlapping
+ * segments sit in different layers). Reads only the mask's voxels, once per segment.
  */
-export function overlapsOf(change: VoxelChange, labelOf: (segmentIndex: number) => string | undefined): SegmentOverlap[] {
-  const counts = new Map<number, number>();
-  for (let k = 0; k < change.before.length; k++) {
-    const value = change.before[k];
-    if (value !== 0) counts.set(value, (counts.get(value) ?? 0) + 1);
-  }
-  return [...counts]
-    .map(([segmentIndex, pixels]) => ({ segmentIndex, label: labelOf(segmentIndex) ?? `Segment ${segmentIndex}`, pixels }))
+export function overlapsUnder(mask: Uint8Array, segments: readonly SegmentSlice[], labelOf: (segmentIndex: number) => string | undefined): SegmentOverlap[] {
+  const masked: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) masked.push(i);
+  return segments
+    .map((s) => {
+      let pixels = 0;
+      for (const i of masked) if (Number(s.voxels.getAtIndex(s.offset + i)) === s.labelValue) pixels++;
+      return { segmentIndex: s.segmentIndex, label: labelOf(s.segmentIndex) ?? `Segment ${s.segmentIndex}`, pixels };
+    })
+    .filter((o) => o.pixels > 0)
     .sort((a, b) => a.segmentIndex - b.segmentIndex);
 }

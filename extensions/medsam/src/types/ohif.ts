@@ -110,6 +110,13 @@ export interface Services {
   readonly toolbarService: ToolbarService;
   readonly cornerstoneViewportService: CornerstoneViewportService;
   readonly userAuthenticationService?: UserAuthenticationService;
+  readonly customizationService?: CustomizationService;
+}
+
+/** OHIF ≥ 3.9's customizations; mode-scoped ones are dropped when the mode exits. */
+export interface CustomizationService {
+  getCustomization(key: string): unknown;
+  setCustomizations?(customizations: Record<string, unknown>, scope?: string): void;
 }
 
 export interface ServicesManager {
