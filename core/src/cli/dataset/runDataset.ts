@@ -55,7 +55,10 @@ async function alreadyWritten(out: string, record: DatasetCaseRecord | undefined
   return sha256(new Uint8Array(await readFile(join(out, record.file)))) === record.sha256;
 }
 
-async function writeCase(out: string, planned: PlannedCase, manifest: ModelManifest, encoder: DatasetEncoder): Promise<DatasetCaseRecord> {
+/** Embeddings of one SEG's slices, shared by its segments (a slice with three organs is encoded once). */
+type EmbeddingCache = Map<string, Float32Array>;
+
+async function writeCase(out: string, planned: PlannedCase, manifest: ModelManifest, encoder: DatasetEncoder, cache: EmbeddingCache): Promise<DatasetCaseRecord> {
   const n = planned.slices.length;
   const g = TRAINING_GRID;
   const [, c, h, w] = manifest.embeddingDims;
@@ -68,8 +71,13 @@ async function writeCase(out: string, planned: PlannedCase, manifest: ModelManif
     // Exactly the inference path: the same normalisation rule for the whole series, the same resize.
     const prepared = prepareImage(slice.image, manifest, planned.normalization);
     normalization = prepared.normalization;
-    const embedding = await encoder.encode(prepared);
-    embeddings.set(embedding.data as Float32Array, i * c * h * w);
+    const key = `${slice.sopInstanceUID}#${slice.frameNumber ?? 1}`;
+    let embedding = cache.get(key);
+    if (!embedding) {
+      embedding = (await encoder.encode(prepared)).data as Float32Array;
+      cache.set(key, embedding);
+    }
+    embeddings.set(embedding, i * c * h * w);
     imgs.set(trainingImage(slice.image, planned.normalization), i * g * g * 3);
     gts.set(resizeMaskNearest({ rows: slice.image.rows, columns: slice.image.columns, data: slice.mask }, g, g), i * g * g);
   }
@@ -159,6 +167,7 @@ export async function runDataset(options: DatasetOptions, log: (line: string) =>
         skip({ object: e.object, reason: e.message });
         continue;
       }
+      const cache: EmbeddingCache = new Map();
       for (const p of planned) {
         const old = earlier.get(p.id);
         let record: DatasetCaseRecord;
@@ -167,7 +176,7 @@ export async function runDataset(options: DatasetOptions, log: (line: string) =>
           kept++;
         } else {
           const t = performance.now();
-          record = await writeCase(options.out, p, manifest, encoder);
+          record = await writeCase(options.out, p, manifest, encoder, cache);
           encodeMs += performance.now() - t;
           encodedSlices += p.slices.length;
           written++;
