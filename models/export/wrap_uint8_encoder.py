@@ -2,14 +2,19 @@
 """Wrap a float32-nchw encoder so it takes the core's compact uint8 image instead.
 
     python3 models/export/wrap_uint8_encoder.py MODEL_DIR/manifest.json [--out FILE.onnx] [--check]
-    python3 models/export/wrap_uint8_encoder.py encoder.onnx [--out FILE.onnx] [--check]
+    python3 models/export/wrap_uint8_encoder.py encoder.onnx [--profile P] [--out FILE.onnx] [--check]
 
-The wrapped model's input is `image_u8`, uint8 [S, S]: the image after the core's resize and truncation
+The wrapped model's input is `image_u8`, uint8: the grey image after the core's resize and truncation
 (1 MiB for S = 1024 instead of 12 MiB of float32). Its first nodes do what the core does next:
 
     x = float(image_u8);  x = (x - min(x)) / max(max(x) - min(x), 1e-8);  replicate to [1, 3, S, S]
 
-and feed the original graph, whose output names are unchanged. Only the `onnx` package is needed (Debian:
+and feed the original graph, whose output names are unchanged. Per profile:
+
+- medsam-stretch-1024: the input is [S, S] (MedSAM stretches the image to the whole grid);
+- litemedsam-longest-256: the input is the resized image before padding, [h, w] with longest side S.
+  LiteMedSAM scales that image alone and pads with zeros afterwards, so min-max must not see the padding
+  (a padded grid cannot tell padding from black pixels); the graph pads bottom/right to [S, S] after scaling. Only the `onnx` package is needed (Debian:
 python3-onnx); `--check` also needs node and this repository's onnxruntime-node.
 
 Given a manifest (float32-nchw), it also writes a manifest variant next to the wrapped model
@@ -36,6 +41,9 @@ from onnx_tools import file_entry, node_available, run_onnx, write_json  # noqa:
 INPUT_NAME = "image_u8"
 PREFIX = "u8_to_nchw/"
 EPS = 1e-8
+STRETCH = "medsam-stretch-1024"
+LONGEST = "litemedsam-longest-256"
+PROFILES = (STRETCH, LONGEST)
 #: Keep a model in one file below this size (protobuf's hard limit is 2 GiB).
 SINGLE_FILE_LIMIT = 1_800_000_000
 
@@ -57,8 +65,64 @@ def image_input(model: onnx.ModelProto, name: str | None = None):
     return candidates[0]
 
 
-def wrap(model: onnx.ModelProto, input_name: str | None = None, size: int | None = None) -> tuple[onnx.ModelProto, int]:
-    """A copy of `model` whose image input is uint8 [S, S] (see the module docstring), and S."""
+def _min_max_nodes(p: str) -> list:
+    """image_u8 -> p+"unit": (x - min) / max(max - min, eps) in float32, over the whole input."""
+    return [
+        helper.make_node("Cast", [INPUT_NAME], [p + "x"], name=p + "cast", to=TensorProto.FLOAT),
+        helper.make_node("ReduceMin", [p + "x"], [p + "min"], name=p + "min", keepdims=0),
+        helper.make_node("ReduceMax", [p + "x"], [p + "max"], name=p + "max", keepdims=0),
+        helper.make_node("Sub", [p + "max", p + "min"], [p + "range"], name=p + "range"),
+        helper.make_node("Max", [p + "range", p + "eps"], [p + "denominator"], name=p + "clip_range"),
+        helper.make_node("Sub", [p + "x", p + "min"], [p + "shifted"], name=p + "shift"),
+        helper.make_node("Div", [p + "shifted", p + "denominator"], [p + "unit"], name=p + "scale"),
+    ]
+
+
+def _to_nchw_nodes(p: str, source: str, original_name: str) -> list:
+    return [
+        helper.make_node("Reshape", [source, p + "shape_1_1_S_S"], [p + "unit_nchw"], name=p + "to_nchw"),
+        # The last node writes the original input's name, so the original graph is untouched.
+        helper.make_node("Expand", [p + "unit_nchw", p + "shape_1_3_S_S"], [original_name], name=p + "to_3_channels"),
+    ]
+
+
+def _common_constants(p: str, size: int) -> list:
+    return [
+        numpy_helper.from_array(np.array(EPS, dtype=np.float32), p + "eps"),
+        numpy_helper.from_array(np.array([1, 1, size, size], dtype=np.int64), p + "shape_1_1_S_S"),
+        numpy_helper.from_array(np.array([1, 3, size, size], dtype=np.int64), p + "shape_1_3_S_S"),
+    ]
+
+
+def _square_nodes(size: int, original_name: str) -> tuple[list, list]:
+    """MedSAM's stretch: the input already fills [S, S]."""
+    p = PREFIX
+    return _min_max_nodes(p) + _to_nchw_nodes(p, p + "unit", original_name), _common_constants(p, size)
+
+
+def _padding_nodes(size: int, original_name: str) -> tuple[list, list]:
+    """LiteMedSAM: min-max over the [h, w] input, then zeros bottom/right up to [S, S]. A side longer than S
+    gets no negative (cropping) pad: the Reshape then fails instead of silently cutting the image."""
+    p = PREFIX
+    constants = _common_constants(p, size) + [
+        numpy_helper.from_array(np.array([size, size], dtype=np.int64), p + "S_S"),
+        numpy_helper.from_array(np.array([0, 0], dtype=np.int64), p + "zeros_2"),
+    ]
+    nodes = _min_max_nodes(p) + [
+        helper.make_node("Shape", [INPUT_NAME], [p + "hw"], name=p + "hw"),
+        helper.make_node("Sub", [p + "S_S", p + "hw"], [p + "missing"], name=p + "missing"),
+        helper.make_node("Max", [p + "missing", p + "zeros_2"], [p + "pad_after"], name=p + "never_crop"),
+        helper.make_node("Concat", [p + "zeros_2", p + "pad_after"], [p + "pads"], name=p + "pads", axis=0),
+        helper.make_node("Pad", [p + "unit", p + "pads"], [p + "padded"], name=p + "pad", mode="constant"),
+    ] + _to_nchw_nodes(p, p + "padded", original_name)
+    return nodes, constants
+
+
+def wrap(model: onnx.ModelProto, input_name: str | None = None, size: int | None = None,
+         profile: str = STRETCH) -> tuple[onnx.ModelProto, int]:
+    """A copy of `model` whose image input is uint8 (see the module docstring), and S."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)}")
     opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), default=0)
     if opset < 13:
         raise ValueError(f"default-domain opset {opset} is too old; the wrapper's nodes need >= 13")
@@ -84,30 +148,14 @@ def wrap(model: onnx.ModelProto, input_name: str | None = None, size: int | None
     if INPUT_NAME in used or any(u.startswith(PREFIX) for u in used):
         raise ValueError(f"the model already uses the name {INPUT_NAME!r} or the prefix {PREFIX!r}: is it already wrapped?")
 
-    p = PREFIX
-    constants = [
-        numpy_helper.from_array(np.array(EPS, dtype=np.float32), p + "eps"),
-        numpy_helper.from_array(np.array([1, 1, size, size], dtype=np.int64), p + "shape_1_1_S_S"),
-        numpy_helper.from_array(np.array([1, 3, size, size], dtype=np.int64), p + "shape_1_3_S_S"),
-    ]
-    nodes = [
-        helper.make_node("Cast", [INPUT_NAME], [p + "x"], name=p + "cast", to=TensorProto.FLOAT),
-        helper.make_node("ReduceMin", [p + "x"], [p + "min"], name=p + "min", keepdims=0),
-        helper.make_node("ReduceMax", [p + "x"], [p + "max"], name=p + "max", keepdims=0),
-        helper.make_node("Sub", [p + "max", p + "min"], [p + "range"], name=p + "range"),
-        helper.make_node("Max", [p + "range", p + "eps"], [p + "denominator"], name=p + "clip_range"),
-        helper.make_node("Sub", [p + "x", p + "min"], [p + "shifted"], name=p + "shift"),
-        helper.make_node("Div", [p + "shifted", p + "denominator"], [p + "unit"], name=p + "scale"),
-        helper.make_node("Reshape", [p + "unit", p + "shape_1_1_S_S"], [p + "unit_nchw"], name=p + "to_nchw"),
-        # The last node writes the original input's name, so the original graph is untouched.
-        helper.make_node("Expand", [p + "unit_nchw", p + "shape_1_3_S_S"], [original.name], name=p + "to_3_channels"),
-    ]
+    nodes, constants = (_padding_nodes if profile == LONGEST else _square_nodes)(size, original.name)
 
     wrapped = copy.deepcopy(model)
     graph = wrapped.graph
     position = [i.name for i in graph.input].index(original.name)
     del graph.input[position]
-    graph.input.insert(position, helper.make_tensor_value_info(INPUT_NAME, TensorProto.UINT8, [size, size]))
+    input_dims = ["rows", "columns"] if profile == LONGEST else [size, size]
+    graph.input.insert(position, helper.make_tensor_value_info(INPUT_NAME, TensorProto.UINT8, input_dims))
     graph.initializer.extend(constants)
     old_nodes = list(graph.node)
     del graph.node[:]
@@ -115,7 +163,9 @@ def wrap(model: onnx.ModelProto, input_name: str | None = None, size: int | None
     graph.value_info.append(helper.make_tensor_value_info(original.name, TensorProto.FLOAT, [1, 3, size, size]))
     wrapped.metadata_props.add(
         key="medsam.uint8_wrapper",
-        value=f"input {INPUT_NAME} uint8 [{size},{size}] -> min-max (eps {EPS}) -> [1,3,{size},{size}] as {original.name!r}",
+        value=(f"input {INPUT_NAME} uint8 [rows,columns] (longest side {size}) -> min-max (eps {EPS}) -> zero pad "
+               f"bottom/right to [{size},{size}] -> [1,3,{size},{size}] as {original.name!r}" if profile == LONGEST else
+               f"input {INPUT_NAME} uint8 [{size},{size}] -> min-max (eps {EPS}) -> [1,3,{size},{size}] as {original.name!r}"),
     )
     return wrapped, size
 
@@ -135,10 +185,14 @@ def manifest_variant(manifest: dict, manifest_dir: str, wrapped_path: str, out_m
         raise ValueError(f"the manifest's encoder is {manifest['encoder']['inputFormat']}, expected float32-nchw")
     out_dir = os.path.dirname(os.path.abspath(out_manifest))
     variant = copy.deepcopy(manifest)
+    what = (
+        f"uint8 [h, w] after the core's resize, before padding; min-max, zero padding to [S, S] and the 3 channels "
+        "inside the graph." if manifest["profile"] == LONGEST else
+        "uint8 [S, S] after the core's resize; min-max and the 3 channels inside the graph."
+    )
     variant["description"] = (
         manifest["description"].rstrip()
-        + f" Encoder wrapped by models/export/wrap_uint8_encoder.py: input {INPUT_NAME}, uint8 [S, S] after the "
-        "core's resize; min-max and the 3 channels inside the graph."
+        + f" Encoder wrapped by models/export/wrap_uint8_encoder.py: input {INPUT_NAME}, {what}"
     )
     variant["encoder"] = {
         **file_entry(wrapped_path, out_dir),
@@ -157,21 +211,26 @@ def manifest_variant(manifest: dict, manifest_dir: str, wrapped_path: str, out_m
     return variant
 
 
-def core_style_input(image_u8):
+def core_style_input(image_u8, size: int | None = None):
     """The float32-nchw tensor the core computes from a uint8 image: min-max in float64 (as MedSAM's numpy
-    code), rounded to float32, replicated to [1, 3, S, S]."""
+    code), rounded to float32, zero-padded bottom/right to [S, S] (no-op for a square input of side S),
+    replicated to [1, 3, S, S]."""
+    rows, cols = image_u8.shape
+    size = size or max(rows, cols)
     x = image_u8.astype(np.float64)
     x = (x - x.min()) / max(x.max() - x.min(), EPS)
-    return np.ascontiguousarray(np.broadcast_to(x.astype(np.float32), (1, 3) + image_u8.shape))
+    grid = np.zeros((size, size), np.float32)
+    grid[:rows, :cols] = x.astype(np.float32)
+    return np.ascontiguousarray(np.broadcast_to(grid, (1, 3, size, size)))
 
 
-def check(original_path: str, wrapped_path: str, input_name: str, image_u8) -> dict:
+def check(original_path: str, wrapped_path: str, input_name: str, image_u8, size: int | None = None) -> dict:
     """Runs both models with onnxruntime-node: the wrapped one on `image_u8`, the original on the tensor
     the core would compute. Returns the max abs difference per output."""
     reason = node_available()
     if reason:
         raise RuntimeError(f"--check needs node with onnxruntime-node: {reason}")
-    ref, ref_info = run_onnx(original_path, {input_name: core_style_input(image_u8)})
+    ref, ref_info = run_onnx(original_path, {input_name: core_style_input(image_u8, size)})
     got, got_info = run_onnx(wrapped_path, {INPUT_NAME: image_u8})
     if set(ref) != set(got):
         raise AssertionError(f"outputs differ: {sorted(ref)} vs {sorted(got)}")
@@ -182,11 +241,13 @@ def check(original_path: str, wrapped_path: str, input_name: str, image_u8) -> d
     }
 
 
-def test_image(size: int, seed: int = 0):
-    """A uint8 image that does not span 0..255 (so min-max matters): a gradient, a disc and noise."""
+def test_image(size: int, seed: int = 0, columns: int | None = None):
+    """A uint8 image that does not span 0..255 (so min-max matters): a gradient, a disc and noise;
+    size x size, or size x columns (LiteMedSAM's resized image before padding)."""
+    columns = columns or size
     rng = np.random.default_rng(seed)
-    y, x = np.mgrid[0:size, 0:size] / size
-    img = 30 + 120 * x + 60 * ((x - 0.4) ** 2 + (y - 0.5) ** 2 < 0.05) + rng.normal(0, 5, (size, size))
+    y, x = np.mgrid[0:size, 0:columns] / size
+    img = 30 + 120 * x + 60 * ((x - 0.4) ** 2 + (y - 0.5) ** 2 < 0.05) + rng.normal(0, 5, (size, columns))
     return np.clip(img, 17, 231).astype(np.uint8)
 
 
@@ -197,6 +258,9 @@ def main(argv=None) -> int:
     parser.add_argument("--manifest-out", help="manifest variant path (default: manifest_u8.json beside --out)")
     parser.add_argument("--input-name", help="the encoder's image input (default: from the manifest, or the only input)")
     parser.add_argument("--size", type=int, help="S, where the input's spatial dims are not static")
+    parser.add_argument("--profile", choices=PROFILES,
+                        help=f"preprocessing profile (default: the manifest's, else {STRETCH}); {LONGEST} takes the "
+                             "resized image before padding and pads inside the graph")
     parser.add_argument("--check", action="store_true", help="compare wrapped and original with onnxruntime-node")
     args = parser.parse_args(argv)
 
@@ -208,8 +272,12 @@ def main(argv=None) -> int:
         encoder_path = os.path.join(manifest_dir, manifest["encoder"]["file"])
         input_name = args.input_name or manifest["encoder"]["inputs"]["image"]
         size = args.size or manifest.get("inputSize")
+        if args.profile and args.profile != manifest["profile"]:
+            sys.exit(f"--profile {args.profile} contradicts the manifest's profile {manifest['profile']}")
+        profile = manifest["profile"]
     else:
         encoder_path, input_name, size = args.source, args.input_name, args.size
+        profile = args.profile or STRETCH
     out = args.out or os.path.join(os.path.dirname(os.path.abspath(encoder_path)), "encoder_u8.onnx")
     if os.path.abspath(out) == os.path.abspath(encoder_path):
         sys.exit("--out must differ from the source encoder")
@@ -217,11 +285,14 @@ def main(argv=None) -> int:
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     model = onnx.load(encoder_path)
     input_name = image_input(model, input_name).name
-    wrapped, size = wrap(model, input_name, size)
+    added = len(model.graph.node)
+    wrapped, size = wrap(model, input_name, size, profile)
+    added = len(wrapped.graph.node) - added
     del model
     save(wrapped, out)
-    print(f"wrote {out}: input {INPUT_NAME} uint8 [{size}, {size}] -> {input_name!r} [1, 3, {size}, {size}] -> "
-          f"outputs {[o.name for o in wrapped.graph.output]}; {len(wrapped.graph.node)} nodes ({PREFIX}* added 9)")
+    shape = f"[rows, columns] (longest side {size}, padded inside)" if profile == LONGEST else f"[{size}, {size}]"
+    print(f"wrote {out}: input {INPUT_NAME} uint8 {shape} -> {input_name!r} [1, 3, {size}, {size}] -> "
+          f"outputs {[o.name for o in wrapped.graph.output]}; {len(wrapped.graph.node)} nodes ({PREFIX}* added {added})")
     del wrapped
     if manifest is not None:
         manifest_out = args.manifest_out or os.path.join(os.path.dirname(os.path.abspath(out)), "manifest_u8.json")
@@ -229,7 +300,9 @@ def main(argv=None) -> int:
         print(f"wrote {manifest_out}: encoder {variant['encoder']['file']} sha256 {variant['encoder']['sha256']}, "
               f"{variant['encoder']['bytes']} bytes")
     if args.check:
-        result = check(encoder_path, out, input_name, test_image(size))
+        # LiteMedSAM's input is the unpadded resized image: check a landscape one (padding rows below).
+        image = test_image(size * 3 // 4, columns=size) if profile == LONGEST else test_image(size)
+        result = check(encoder_path, out, input_name, image, size)
         print(json.dumps(result, indent=2))
         worst = max(result["max_abs_diff"].values())
         if worst > 1e-5:

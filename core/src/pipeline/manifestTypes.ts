@@ -24,8 +24,9 @@ export interface EncoderSpec extends ModelFile {
   /**
    * What the encoder's image input expects:
    * - "float32-nchw": [1, 3, S, S] float32 in [0, 1] (the core does min-max and channel replication);
-   * - "uint8-hw": [S, S] uint8 after the core's resize (the graph does min-max and the 3 channels itself:
-   *   the compact form the embedding service and Triton receive).
+   * - "uint8-hw": uint8 after the core's resize (the graph does min-max and the 3 channels itself: the
+   *   compact form the embedding service and Triton receive): [S, S] for medsam-stretch-1024; for
+   *   litemedsam-longest-256 the resized image before padding, [h, w] with longest side S (the graph pads).
    */
   readonly inputFormat: 'float32-nchw' | 'uint8-hw';
   readonly inputs: { readonly image: string };

@@ -33,7 +33,14 @@ function checkShape(io: IoMetadata, expected: readonly (number | null)[], part: 
 export function checkEncoderContract(session: ModelSession, spec: EncoderSpec, manifest: ModelManifest): void {
   const s = manifest.inputSize;
   const image = find(session.inputs, spec.inputs.image, 'input', 'encoder');
-  checkShape(image, spec.inputFormat === 'float32-nchw' ? [1, 3, s, s] : [s, s], 'encoder input');
+  // A LiteMedSAM compact input varies with the image ([h, w], padded inside the graph).
+  const compact: (number | null)[] = manifest.profile === 'litemedsam-longest-256' ? [null, null] : [s, s];
+  checkShape(image, spec.inputFormat === 'float32-nchw' ? [1, 3, s, s] : compact, 'encoder input');
+  if (spec.inputFormat === 'uint8-hw' && manifest.profile === 'litemedsam-longest-256' && image.shape?.some((d) => typeof d === 'number' && d > 0)) {
+    fail(
+      `encoder input "${image.name}" has the fixed shape [${image.shape.join(', ')}], but a ${manifest.profile} uint8 encoder takes the resized image before padding ([rows, columns]): wrap the float32 encoder again with models/export/wrap_uint8_encoder.py`,
+    );
+  }
   const extra = session.inputs.filter((io) => io.name !== spec.inputs.image);
   if (extra.length) fail(`encoder needs inputs the manifest does not map: ${extra.map((io) => io.name).join(', ')}`);
   checkShape(find(session.outputs, spec.outputs.embedding, 'output', 'encoder'), manifest.embeddingDims, 'encoder output');

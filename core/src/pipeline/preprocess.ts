@@ -14,7 +14,8 @@ export interface EncoderInputPreparation {
 
 /**
  * Normalised 8-bit image → the encoder's input in the manifest's format: float32 NCHW in [0, 1], or the
- * compact uint8 [S, S] grey image that a wrapped encoder (embedding service, Triton) takes.
+ * compact uint8 grey image that a wrapped encoder (embedding service, Triton) takes: [S, S] for MedSAM,
+ * the resized image before padding for LiteMedSAM (see compactInput.ts).
  */
 export function prepareEncoderInput(image: Uint8Image, manifest: ModelManifest, mode: MedsamResizeMode = 'fast'): EncoderInputPreparation {
   const t0 = globalThis.performance.now();
@@ -24,17 +25,9 @@ export function prepareEncoderInput(image: Uint8Image, manifest: ModelManifest, 
   }
   // The compact form carries the single grey plane, so it always uses the 2D resize.
   const input = buildEncoderInput(image, manifest.profile, manifest.inputSize, compact ? 'fast' : mode);
-  const s = manifest.inputSize;
+  const { resized } = input;
   const tensor: Tensor = compact
-    ? { type: 'uint8', dims: [s, s], data: padGrey(input.resized, s) }
+    ? { type: 'uint8', dims: [resized.rows, resized.columns], data: resized.data }
     : { type: 'float32', dims: input.dims, data: input.data };
   return { tensor, transform: input.transform, timings: { resize: globalThis.performance.now() - t0 } };
-}
-
-/** The resized grey image at the top-left of an S×S zero grid (a no-op copy for MedSAM's full stretch). */
-function padGrey(resized: Uint8Image, size: number): Uint8Array {
-  if (resized.rows === size && resized.columns === size) return resized.data;
-  const out = new Uint8Array(size * size);
-  for (let r = 0; r < resized.rows; r++) out.set(resized.data.subarray(r * resized.columns, (r + 1) * resized.columns), r * size);
-  return out;
 }

@@ -214,6 +214,24 @@ describe('oipEncoder', () => {
     expect(c.message).toMatch(/takes image FP32 \[1, 3, 8, 8\]; the client sends the compact image UINT8 \[8, 8\]/);
   });
 
+  it('sends a LiteMedSAM image unpadded at its own size, and needs variable dims on the service', async () => {
+    const lite = parseManifest({ ...JSON.parse(JSON.stringify(manifest)), profile: 'litemedsam-longest-256' });
+    const small = Uint8Array.from({ length: S * 5 }, (_, i) => i);
+    fake.modelMetadata = { ...fake.modelMetadata, inputs: [{ name: 'image_u8', datatype: 'UINT8', shape: [-1, -1] }] };
+    await oipEncoder({ url: fake.url }, lite).encode(prepared({ type: 'uint8', dims: [5, S], data: small }));
+    const sent = fake.requests.find((r) => r.url.endsWith('/infer'))!;
+    const { json: header, binary } = splitBody(sent.body, Number(sent.headers['inference-header-content-length']));
+    expect((header as OipInferRequest).inputs[0]).toMatchObject({ shape: [5, S], parameters: { binary_data_size: 5 * S } });
+    expect([...binary]).toEqual([...small]);
+    // Sizes that are not a longest-side-S resize never leave the client.
+    const e = await failure(oipEncoder({ url: fake.url }, lite).encode(prepared({ type: 'uint8', dims: [5, 5], data: new Uint8Array(25) })));
+    expect(e.message).toMatch(/longest side 8/);
+    // A fixed [S, S] service input would be a padded grid whose min-max sees the padding: refused.
+    fake.modelMetadata = { ...fake.modelMetadata, inputs: [{ name: 'image_u8', datatype: 'UINT8', shape: [S, S] }] };
+    const c = await failure(oipEncoder({ url: fake.url }, lite).encode(prepared({ type: 'uint8', dims: [S, S], data: image })));
+    expect([c.failure, c.message]).toEqual(['incompatible', expect.stringMatching(/takes image_u8 UINT8 \[8, 8\]; the client sends the compact image UINT8 \[-1, -1\] \(litemedsam-longest-256: the resized image before padding/)]);
+  });
+
   it('refuses a float32 prepared image before sending anything', async () => {
     const e = await failure(oipEncoder({ url: fake.url }, manifest).encode(prepared({ type: 'float32', dims: [1, 3, S, S], data: new Float32Array(3 * S * S) })));
     expect(e.message).toMatch(/prepare it with a manifest whose encoder.inputFormat is "uint8-hw"/);

@@ -1,3 +1,4 @@
+import { compactInputProblem } from '../pipeline/compactInput';
 import type { ModelManifest } from '../pipeline/manifestTypes';
 import type { ImageEncoder, PreparedImage } from '../pipeline/predictor';
 import type { Tensor } from '../pipeline/tensor';
@@ -96,11 +97,11 @@ export function oipEncoder(options: OipEncoderOptions, manifest: ModelManifest):
 
   function inputOf(prepared: PreparedImage): Tensor {
     const t = prepared.encoderInput;
-    const s = manifest.inputSize;
-    if (t.type !== 'uint8' || t.dims.join() !== `${s},${s}`) {
+    const problem = t.type !== 'uint8' ? `it is ${t.type}` : compactInputProblem(t.dims, manifest.profile, manifest.inputSize);
+    if (problem) {
       throw new OipError(
         'incompatible',
-        `the inference service takes the compact image uint8 [${s}, ${s}], but the prepared image is ${t.type} [${t.dims.join(', ')}]: prepare it with a manifest whose encoder.inputFormat is "uint8-hw"`,
+        `the inference service takes the compact uint8 image, but the prepared image is ${t.type} [${t.dims.join(', ')}] (${problem}): prepare it with a manifest whose encoder.inputFormat is "uint8-hw"`,
       );
     }
     return t;

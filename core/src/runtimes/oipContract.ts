@@ -1,3 +1,4 @@
+import { compactInputShape } from '../pipeline/compactInput';
 import type { ModelManifest } from '../pipeline/manifestTypes';
 import { OipError } from './oipErrors';
 import type { OipModelMetadata, OipServerMetadata, OipTensorMetadata } from './oipProtocol';
@@ -49,19 +50,24 @@ export function parseServerMetadata(json: unknown): OipServerMetadata | undefine
 }
 
 /**
- * Checks that the served model takes MedSAM's compact image (UINT8 [S, S]) and returns the embedding
+ * Checks that the served model takes the profile's compact image (UINT8 [S, S]; for LiteMedSAM variable
+ * [h, w], the resized image before padding) and returns the embedding
  * (FP32 or FP16, the manifest's embedding dims); names are taken from the metadata, so a Triton model whose
  * tensors are named differently still works.
  */
 export function resolveContract(model: OipModelMetadata, server: OipServerMetadata | undefined, manifest: ModelManifest): ServiceContract {
-  const s = manifest.inputSize;
+  const compact = compactInputShape(manifest.profile, manifest.inputSize);
   const where = `model "${model.name}" on the inference service`;
   if (model.inputs.length !== 1) {
     throw new OipError('incompatible', `${where} has ${model.inputs.length} inputs (${model.inputs.map(describe).join('; ')}); the MedSAM encoder takes one image`);
   }
   const input = model.inputs[0];
-  if (input.datatype !== 'UINT8' || !fits(input.shape, [s, s])) {
-    throw new OipError('incompatible', `${where} takes ${describe(input)}; the client sends the compact image UINT8 [${s}, ${s}] (a "uint8-hw" encoder)`);
+  // A variable compact shape needs variable dims on the service: a fixed [S, S] LiteMedSAM input would
+  // be a padded grid, whose min-max sees the padding.
+  const takes = input.shape.length === 2 && (compact[0] === -1 ? input.shape.every((d) => d === -1) : fits(input.shape, compact));
+  if (input.datatype !== 'UINT8' || !takes) {
+    const sends = compact[0] === -1 ? `UINT8 [-1, -1] (${manifest.profile}: the resized image before padding, longest side ${manifest.inputSize})` : `UINT8 [${compact.join(', ')}]`;
+    throw new OipError('incompatible', `${where} takes ${describe(input)}; the client sends the compact image ${sends} (a "uint8-hw" encoder)`);
   }
   const embedding =
     model.outputs.length === 1 ? model.outputs[0] : model.outputs.find((o) => o.name === manifest.encoder.outputs.embedding);

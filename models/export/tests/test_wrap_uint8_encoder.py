@@ -93,6 +93,20 @@ class WrapStructure(unittest.TestCase):
         self.assertEqual(wrapped.graph.node[8].output, ["image"])
         self.assertEqual(wrapped.graph.node[9].input, ["image"])
 
+    def test_graph_of_the_padding_profile(self):
+        wrapped, size = w.wrap(identity_encoder(), profile=w.LONGEST)
+        onnx.checker.check_model(wrapped)
+        self.assertEqual(size, S)
+        [inp] = wrapped.graph.input
+        self.assertEqual(inp.type.tensor_type.elem_type, TensorProto.UINT8)
+        self.assertEqual([d.dim_param for d in inp.type.tensor_type.shape.dim], ["rows", "columns"])
+        ops = [n.op_type for n in wrapped.graph.node]
+        # Min-max first (over the unpadded input), then the padding, then the 3 channels.
+        self.assertLess(ops.index("Div"), ops.index("Pad"))
+        self.assertEqual(ops[-3:], ["Reshape", "Expand", "Identity"])
+        with self.assertRaisesRegex(ValueError, "unknown profile"):
+            w.wrap(identity_encoder(), profile="longest")
+
     def test_original_untouched_and_not_rewrapped(self):
         model = identity_encoder()
         before = model.SerializeToString()
@@ -143,6 +157,47 @@ class WrapNumerics(unittest.TestCase):
                 self.assertEqual(info["inputs"][0]["type"], "uint8")
                 self.assertEqual(info["inputs"][0]["shape"], [S, S])
 
+    def test_padding_profile_scales_before_padding(self):
+        wrapped, _ = w.wrap(identity_encoder(), profile=w.LONGEST)
+        path = self.save(wrapped, "identity_u8_longest.onnx")
+        rng = np.random.default_rng(11)
+        cases = {
+            "landscape 24x32": w.test_image(24, columns=S),
+            "portrait 32x9": rng.integers(40, 200, (S, 9)).astype(np.uint8),
+            "square S x S": w.test_image(S),
+            "one row 1x32": rng.integers(5, 250, (1, S)).astype(np.uint8),
+            "constant 20x32": np.full((20, S), 77, np.uint8),
+        }
+        for label, image in cases.items():
+            with self.subTest(image=label):
+                got = run_onnx(path, {"image_u8": image})[0]["image_embeddings"]
+                want = w.core_style_input(image, S)
+                np.testing.assert_array_equal(got, want)  # bit-exact, padding zero after scaling
+                rows, cols = image.shape
+                if image.min() > 0 and image.max() > image.min():
+                    # The darkest real pixel is 0 and the padding is 0: min-max never saw the padding.
+                    self.assertEqual(got[0, 0, :rows, :cols].min(), 0.0)
+                    self.assertEqual(got[0, 0, :rows, :cols].max(), 1.0)
+        # What the square wrapper would do with LiteMedSAM's padded grid is not LiteMedSAM's tensor.
+        image = w.test_image(24, columns=S)
+        grid = np.zeros((S, S), np.uint8)
+        grid[:24] = image
+        self.assertGreater(np.abs(w.core_style_input(grid) - w.core_style_input(image, S)).max(), 0.05)
+
+    def test_padding_profile_refuses_a_side_longer_than_s(self):
+        wrapped, _ = w.wrap(identity_encoder(), profile=w.LONGEST)
+        path = self.save(wrapped, "identity_u8_longest.onnx")
+        with self.assertRaises(RuntimeError):
+            run_onnx(path, {"image_u8": np.zeros((S + 1, S - 1), np.uint8)})
+
+    def test_padding_profile_equals_original_on_the_cores_tensor(self):
+        original = self.save(conv_encoder(), "conv.onnx")
+        wrapped, _ = w.wrap(conv_encoder(), profile=w.LONGEST)
+        path = self.save(wrapped, "conv_u8_longest.onnx")
+        for image in (w.test_image(S, columns=20), w.test_image(12, columns=S)):
+            result = w.check(original, path, "image", image, S)
+            self.assertLessEqual(result["max_abs_diff"]["emb"], 1e-5)
+
     def test_wrapped_equals_original_on_the_cores_tensor(self):
         original = self.save(conv_encoder(), "conv.onnx")
         wrapped, _ = w.wrap(conv_encoder())
@@ -163,8 +218,13 @@ class WrapNumerics(unittest.TestCase):
             w.main([src, "--out", src])
 
     def test_cli_with_manifest(self):
-        src = os.path.join(self.tmp.name, "src")
-        dst = os.path.join(self.tmp.name, "dst")
+        for profile in (w.STRETCH, w.LONGEST):
+            with self.subTest(profile=profile):
+                self._cli_with_manifest(profile)
+
+    def _cli_with_manifest(self, profile):
+        src = os.path.join(self.tmp.name, profile, "src")
+        dst = os.path.join(self.tmp.name, profile, "dst")
         os.makedirs(src)
         os.makedirs(dst)
         onnx.save(conv_encoder(), os.path.join(src, "encoder.onnx"))
@@ -172,7 +232,7 @@ class WrapNumerics(unittest.TestCase):
             f.write(b"not really a decoder")
         manifest = {
             "schema": "medsam-ohif/model-manifest@1", "name": "tiny", "version": "1", "description": "Tiny.",
-            "testModel": True, "profile": "medsam-stretch-1024", "inputSize": S, "embeddingDims": [1, 8, 8, 8],
+            "testModel": True, "profile": profile, "inputSize": S, "embeddingDims": [1, 8, 8, 8],
             "lowResSize": 32,
             "encoder": {"file": "encoder.onnx", "sha256": sha256_file(os.path.join(src, "encoder.onnx")),
                         "inputFormat": "float32-nchw", "inputs": {"image": "image"}, "outputs": {"embedding": "emb"}},
@@ -200,6 +260,13 @@ class WrapNumerics(unittest.TestCase):
         for key in ("schema", "name", "version", "testModel", "profile", "inputSize", "embeddingDims", "lowResSize"):
             self.assertEqual(variant[key], manifest[key])
 
+        wrapped = onnx.load(out)
+        dims = wrapped.graph.input[0].type.tensor_type.shape.dim
+        self.assertEqual([d.dim_param or d.dim_value for d in dims], ["rows", "columns"] if profile == w.LONGEST else [S, S])
+        self.assertIn("before padding" if profile == w.LONGEST else "uint8 [S, S]", variant["description"])
+        with self.assertRaises(SystemExit):
+            other = w.STRETCH if profile == w.LONGEST else w.LONGEST
+            w.main([os.path.join(src, "manifest.json"), "--out", out, "--profile", other])
 
 if __name__ == "__main__":
     unittest.main()

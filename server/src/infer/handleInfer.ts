@@ -65,7 +65,7 @@ async function admitted(req: IncomingMessage, res: ServerResponse, model: Served
   }
   const waitedMs = performance.now() - queued;
   const release = lease.release;
-  const run = lease.resource.run({ model: model.name, image: call.image, datatype: call.outputs[0].datatype });
+  const run = lease.resource.run({ model: model.name, image: call.image, dims: call.dims, datatype: call.outputs[0].datatype });
   // The worker stays leased until the run really ends, even if this request is answered earlier.
   run.then(release, release);
   let result;

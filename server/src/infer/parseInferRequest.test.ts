@@ -76,4 +76,19 @@ describe('parseInferRequest', () => {
     const wrongSize = encodeBody({ inputs: [input({ parameters: { binary_data_size: 5 } })] }, [new Uint8Array(5)]);
     expect(error(() => parseInferRequest(wrongSize.body, String(wrongSize.headerLength), model)).message).toMatch(/declares 5 bytes.*is 6 bytes/);
   });
+
+  it('takes a LiteMedSAM image at its own size (longest side S, before padding) and refuses other sizes', () => {
+    // A 256-profile model with a small S: the wire image is the resized image, e.g. 4×3 or 2×4 for S = 4.
+    const lite: ServedModel = servedModel(parseManifest({ ...JSON.parse(JSON.stringify(manifest)), profile: 'litemedsam-longest-256', inputSize: 4 }), 'x');
+    expect(lite.input.shape).toEqual([-1, -1]);
+    const at = (shape: number[]) => json({ inputs: [{ name: lite.input.name, shape, datatype: 'UINT8', data: new Array(shape.reduce((a, b) => a * b, 1)).fill(7) }] });
+    const portrait = parseInferRequest(at([4, 3]), undefined, lite);
+    expect([portrait.dims, portrait.image.length]).toEqual([[4, 3], 12]);
+    const { body, headerLength } = encodeBody({ inputs: [{ name: lite.input.name, shape: [2, 4], datatype: 'UINT8', parameters: { binary_data_size: 8 } }] }, [new Uint8Array(8)]);
+    expect(parseInferRequest(body, String(headerLength), lite).dims).toEqual([2, 4]);
+    for (const shape of [[3, 3], [5, 2], [4, 0], [4]]) {
+      const e = error(() => parseInferRequest(at(shape), undefined, lite));
+      expect([e.status, e.message]).toEqual([400, expect.stringMatching(/has shape .*longest side 4|2-D with positive sides/)]);
+    }
+  });
 });

@@ -7,6 +7,7 @@ import {
   OUTPUT_DATATYPE,
   REQUEST_OUTPUT_DATATYPE,
 } from '@medsam-ohif/core/src/runtimes/oipProtocol';
+import { compactInputProblem } from '@medsam-ohif/core/src/pipeline/compactInput';
 import { HttpError } from '../http/httpError';
 import type { ServedModel } from '../models/servedModel';
 import type { OutputDatatype } from '../workers/protocol';
@@ -21,6 +22,8 @@ export interface RequestedOutput {
 export interface InferCall {
   readonly id?: string;
   readonly image: Uint8Array;
+  /** The image's [rows, columns] (fixed [S, S], or the LiteMedSAM resized image's own size). */
+  readonly dims: readonly [number, number];
   readonly outputs: readonly RequestedOutput[];
 }
 
@@ -54,6 +57,7 @@ function floatType(params: Json, key: string, where: string): OutputDatatype | u
 }
 
 interface InputSpec {
+  readonly dims: readonly [number, number];
   readonly binarySize?: number;
   readonly data?: unknown;
 }
@@ -66,25 +70,32 @@ function checkInput(input: unknown, model: ServedModel): InputSpec {
   if (input.datatype !== 'UINT8') bad(`input "${model.input.name}" has datatype ${JSON.stringify(input.datatype)}; the model takes ${want}`);
   const shape = input.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) bad(`input "${model.input.name}" needs a shape of non-negative integers`);
-  if (shape.join() !== model.input.shape.join()) bad(`input "${model.input.name}" has shape [${shape.join(', ')}]; the model takes ${want}`);
+  if (model.input.shape.every((d) => d >= 0)) {
+    if (shape.join() !== model.input.shape.join()) bad(`input "${model.input.name}" has shape [${shape.join(', ')}]; the model takes ${want}`);
+  } else {
+    // Variable sides (LiteMedSAM's resized image before padding): the profile says which sizes are right.
+    const problem = compactInputProblem(shape, model.manifest.profile, model.manifest.inputSize);
+    if (problem) bad(`input "${model.input.name}" has shape [${shape.join(', ')}]; the model takes ${want}: ${problem}`);
+  }
+  const dims: [number, number] = [shape[0], shape[1]];
   const params = parameters(input.parameters, where);
   const size = params[BINARY_DATA_SIZE];
   if (size === undefined) {
     if (input.data === undefined) bad(`input "${model.input.name}" has no data (give "data", or binary data with ${BINARY_DATA_SIZE})`);
-    return { data: input.data };
+    return { dims, data: input.data };
   }
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) bad(`${where}.parameters.${BINARY_DATA_SIZE} must be a byte count`);
   if (input.data !== undefined) bad(`input "${model.input.name}" has both "data" and ${BINARY_DATA_SIZE}; give one`);
-  const needed = elementCount(model.input.shape);
-  if (size !== needed) bad(`input "${model.input.name}" declares ${size} bytes of binary data; UINT8 [${model.input.shape.join(', ')}] is ${needed} bytes`);
-  return { binarySize: size };
+  const needed = elementCount(dims);
+  if (size !== needed) bad(`input "${model.input.name}" declares ${size} bytes of binary data; UINT8 [${dims.join(', ')}] is ${needed} bytes`);
+  return { dims, binarySize: size };
 }
 
-function jsonImage(data: unknown, model: ServedModel): Uint8Array {
+function jsonImage(data: unknown, dims: readonly number[], model: ServedModel): Uint8Array {
   if (!Array.isArray(data)) bad(`input "${model.input.name}" data must be an array of integers 0–255`);
-  const flat: unknown[] = data.flat(model.input.shape.length - 1);
-  const count = elementCount(model.input.shape);
-  if (flat.length !== count) bad(`input "${model.input.name}" has ${flat.length} values; shape [${model.input.shape.join(', ')}] needs ${count}`);
+  const flat: unknown[] = data.flat(dims.length - 1);
+  const count = elementCount(dims);
+  if (flat.length !== count) bad(`input "${model.input.name}" has ${flat.length} values; shape [${dims.join(', ')}] needs ${count}`);
   const image = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const v = flat[i];
@@ -144,7 +155,7 @@ export function parseInferRequest(body: Uint8Array, headerLengthValue: string | 
   }
   let image: Uint8Array;
   try {
-    image = spec.binarySize !== undefined ? sliceTensors(binary, [spec.binarySize])[0] : (sliceTensors(binary, []), jsonImage(spec.data, model));
+    image = spec.binarySize !== undefined ? sliceTensors(binary, [spec.binarySize])[0] : (sliceTensors(binary, []), jsonImage(spec.data, spec.dims, model));
   } catch (e) {
     if (e instanceof OipFormatError) bad(e.message);
     throw e;
@@ -162,5 +173,5 @@ export function parseInferRequest(body: Uint8Array, headerLengthValue: string | 
       bad(`output "${o.name}" as FP16 needs the binary tensor data extension ("${BINARY_DATA}": true): JSON has no FP16 numbers`);
     }
   }
-  return { ...(json.id !== undefined ? { id: json.id } : {}), image, outputs };
+  return { ...(json.id !== undefined ? { id: json.id } : {}), image, dims: spec.dims, outputs };
 }

@@ -37,11 +37,12 @@ async function run(loaded: Map<string, Loaded>, job: EncodeJob): Promise<EncodeR
   const { manifest } = hit.model;
   const s = manifest.inputSize;
   const enc = manifest.encoder;
-  // A float32-nchw encoder gets the core's own min-max + 3 channels: the same tensor as in-process.
+  const [rows, columns] = job.dims;
+  // A float32-nchw encoder gets the core's own min-max, zero padding and 3 channels: the same tensor as in-process.
   const feed =
     enc.inputFormat === 'uint8-hw'
-      ? { type: 'uint8' as const, dims: [s, s], data: job.image }
-      : { type: 'float32' as const, dims: [1, 3, s, s], data: toEncoderTensor({ rows: s, columns: s, channels: 1, data: job.image }, s) };
+      ? { type: 'uint8' as const, dims: [rows, columns], data: job.image }
+      : { type: 'float32' as const, dims: [1, 3, s, s], data: toEncoderTensor({ rows, columns, channels: 1, data: job.image }, s) };
   const t0 = performance.now();
   const out = await hit.session.run({ [enc.inputs.image]: feed }, [enc.outputs.embedding]);
   const runMs = performance.now() - t0;

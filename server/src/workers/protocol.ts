@@ -18,8 +18,9 @@ export type OutputDatatype = 'FP32' | 'FP16';
 
 export interface EncodeJob {
   readonly model: string;
-  /** UINT8 [S, S], row-major. */
+  /** UINT8 [rows, columns], row-major: [S, S], or LiteMedSAM's resized image before padding. */
   readonly image: Uint8Array;
+  readonly dims: readonly [number, number];
   readonly datatype: OutputDatatype;
 }
 

@@ -12,7 +12,7 @@ const script = (name: string, body: string) => {
   writeFileSync(path, `const { parentPort } = require('node:worker_threads');\n${body}`);
   return path;
 };
-const job = { model: 'm', image: new Uint8Array(4), datatype: 'FP32' as const };
+const job = { model: 'm', image: new Uint8Array(4), dims: [2, 2] as const, datatype: 'FP32' as const };
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'medsam-slot-'));
