@@ -35,7 +35,7 @@ function counts(big, quick) {
 
 /**
  * → [{ suite, label, script, params, timeoutMs, nodeArgs }] in run order. `models`: [{ key, manifest, big }].
- * Suites: decoder-node, decoder-chromium, encoder, service, memory, peer.
+ * Suites: decoder-node, decoder-chromium, encoder, service, memory, peer, viewer.
  */
 export function planJobs({ models, suites, quick, serviceBuilt }) {
   const threads = Math.min(2, os.availableParallelism());
@@ -89,6 +89,12 @@ export function planJobs({ models, suites, quick, serviceBuilt }) {
     }
     if (want('peer')) {
       jobs.push({ suite: 'peer', label: `${m.key}: @cornerstonejs/ai decoder path, Chromium`, script: suite('peerCornerstone'), params: { model, threads, size: 512, boxes: c.decoderBoxes, warmup: c.decoderWarmup, warmupMs: WARMUP_MS }, timeoutMs: 5 * MIN });
+    }
+  }
+  // The real viewer with the test model (its wait and main-thread long tasks), in the browser and with the service.
+  if (want('viewer')) {
+    for (const withService of [false, ...(serviceBuilt ? [true] : [])]) {
+      jobs.push({ suite: 'viewer', label: `viewer boxes, ${withService ? 'embedding service' : 'browser'}`, script: suite('viewerBoxes'), params: { withService, slices: quick ? 2 : 3, boxesPerSlice: 3 }, timeoutMs: 10 * MIN });
     }
   }
   return jobs;

@@ -192,6 +192,13 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     expect(await unsavedText()).toBe('1 segment changed since the last save: not in the PACS yet.');
     expect(await browser.page.$('[data-cy="medsam-save-success"]')).toBeNull();
     later.push(await accept(LATER[1], true));
+    // Saying what a segment is names it (it still had its given name).
+    await browser.page.selectOption(`[data-cy="medsam-save-target-${later[0]}"]`, 'kidney');
+    const kidneyLabel = await browser.page.evaluate(
+      ([id, index]) => (window as unknown as { services: { segmentationService: { getSegmentation(id: string): { segments: Record<number, { label: string }> } } } }).services.segmentationService.getSegmentation(id as string).segments[index as number].label,
+      [first.segmentationId!, later[0]] as const,
+    );
+    expect(kidneyLabel).toBe('Kidney');
     const all = await registered(first.segmentationId!);
     expect(all).toHaveLength(5);
     for (const index of later) expect(all).toContain(index);
@@ -199,6 +206,8 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     expect(second).toMatchObject({ ok: true, seriesInstanceUID: first.seriesInstanceUID });
     expect(second.segments!.map((s) => s.segmentIndex).sort()).toEqual(all);
     await expectStoredEqualsViewer(second, 'save-2');
+    const kidney = second.segments!.find((x) => x.segmentIndex === later[0])!;
+    expect(readWithPydicom(art.file('save-2.dcm')).segments.find((x) => x.number === kidney.segmentNumber)).toMatchObject({ label: 'Kidney', type: expect.arrayContaining(['64033007']) });
     expect(await unsavedText()).toBeNull();
     await art.screenshot(browser.page, 'five segments saved');
   });

@@ -14,6 +14,7 @@ import type { SegmentationTargets } from '../segmentation/segmentationTarget';
 import type { BoxCompleted } from '../tools/MedSamBoxTool';
 import type { Services, Subscription } from '../types/ohif';
 import { avoidSegmentStatsRace } from '../host/segmentStatsRace';
+import { measured } from '../utils/mainThreadMeasure';
 import { toPlainError } from '../utils/plainError';
 import type { ImageRef, Progress, SegmentResult } from '../worker/protocol';
 import { displaySetFor } from './embeddingInput';
@@ -134,7 +135,7 @@ export class MedSamController {
       wait.lap('inference');
       this.store.update({ job: { status: 'running', stage: 'writing', startedAt } });
       const { segmentationId, created } = await this.deps.targets.ensure(box.viewportId, displaySet, box.imageId);
-      this.showPreview(box, result, { segmentationId, created }, image, wait.elapsed());
+      measured('preview', () => this.showPreview(box, result, { segmentationId, created }, image, wait.elapsed()));
       if (created) this.deps.services.panelService.activatePanel(PANEL_ID, true);
       // "Time" is mouse-up → preview on screen: taken once the browser has painted the preview.
       await afterPaint();
@@ -151,6 +152,10 @@ export class MedSamController {
    * to take those voxels from them, or the host's cornerstone holds one segment per voxel.
    */
   accept(options: { newSegment?: boolean; replace?: boolean } = {}): void {
+    measured('accept', () => this.acceptPreview(options));
+  }
+
+  private acceptPreview(options: { newSegment?: boolean; replace?: boolean }): void {
     const preview = this.preview;
     if (!preview) return;
     this.preview = null;
@@ -178,7 +183,7 @@ export class MedSamController {
 
   /** Esc: the preview disappears and the labelmap is as before. No-op without a preview. */
   reject(): void {
-    if (this.discardPreview()) this.setPhase('discarded');
+    if (measured('discard', () => this.discardPreview())) this.setPhase('discarded');
   }
 
   /** Discards a preview and forgets the last result and error (the panel's "Clear"). */

@@ -12,6 +12,7 @@ import type { SaveConfig } from './saveConfig';
 import { SaveError, toSavePlainError } from './saveErrors';
 import { initialSaveState, targetKey, type SavedSeg, type SaveOutcome, type SaveStage, type SaveState } from './saveState';
 import { loText, segmentInputs } from './segmentInputs';
+import { nameForTarget } from './segmentName';
 import { sourceSeries } from './sourceSeries';
 import { SaveVersions } from './versions';
 
@@ -56,8 +57,15 @@ export class SegSaver {
     return this.deps.provenance;
   }
 
+  /** What a segment is; it also names the segment ("Liver") unless the reader renamed it. */
   setTarget(segmentationId: string, segmentIndex: number, target: SegmentTargetKey): void {
-    this.state.update((s) => ({ targets: { ...s.targets, [targetKey(segmentationId, segmentIndex)]: target } }));
+    const key = targetKey(segmentationId, segmentIndex);
+    const previous = this.state.getState().targets[key];
+    this.state.update((s) => ({ targets: { ...s.targets, [key]: target } }));
+    const service = this.deps.services.segmentationService;
+    const label = service.getSegmentation(segmentationId)?.segments[segmentIndex]?.label ?? '';
+    const name = nameForTarget(label, segmentIndex, previous, target);
+    if (name && service.setSegmentLabel) service.setSegmentLabel(segmentationId, segmentIndex, name);
   }
 
   /** The segments the panel lists (label and index), in index order. */

@@ -66,6 +66,7 @@ export interface SegmentationService extends PubSub {
   getNextAvailableSegmentIndex(segmentationId: string): number;
   addSegment(segmentationId: string, config?: SegmentConfig): void;
   setActiveSegment(segmentationId: string, segmentIndex: number): void;
+  setSegmentLabel?(segmentationId: string, segmentIndex: number, label: string): void;
   remove(segmentationId: string): void;
   getSegmentColor?(viewportId: string, segmentationId: string, segmentIndex: number): readonly number[] | undefined;
   setSegmentColor?(viewportId: string, segmentationId: string, segmentIndex: number, color: readonly number[]): void;

@@ -1,0 +1,16 @@
+/**
+ * Names a stretch of the extension's own main-thread work in the page's User Timing (performance.measure
+ * "medsam:<name>"), so benchmarks can tell our tasks from the viewer's rendering. Returns what `work` returns.
+ */
+export function measured<T>(name: string, work: () => T): T {
+  const start = performance.now();
+  try {
+    return work();
+  } finally {
+    try {
+      performance.measure(`medsam:${name}`, { start, end: performance.now() });
+    } catch {
+      // no User Timing (old runtime): nothing to record
+    }
+  }
+}
