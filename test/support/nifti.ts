@@ -19,3 +19,12 @@ export function int16SliceToNifti(values: Int16Array, rows: number, columns: num
   out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 352);
   return out;
 }
+
+/** An int16 volume ([slice][row][column], column fastest) as a minimal NIfTI-1 file with the given voxel size. */
+export function int16VolumeToNifti(values: Int16Array, slices: number, rows: number, columns: number, spacingMm: readonly [number, number, number]): Uint8Array {
+  const bytes = int16SliceToNifti(values, rows, columns);
+  const header = new DataView(bytes.buffer, bytes.byteOffset, 352);
+  header.setInt16(40 + 2 * 3, slices, true); // dim[3]
+  [1, spacingMm[0], spacingMm[1], spacingMm[2]].forEach((p, i) => header.setFloat32(76 + 4 * i, p, true));
+  return bytes;
+}
