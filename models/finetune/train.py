@@ -9,8 +9,8 @@ Recipe (defaults): box = the mask's bounding box on the 256 grid, each side push
 (np.random.randint(0, 20)), scaled to the 1024 model space; loss = soft Dice (sigmoid, squared prediction) + BCE
 on the low-res logits; Adam on the mask decoder's parameters, lr 1e-5, batch 8. `--optimizer adamw --lr 1e-4
 --weight-decay 0.01 --loss dice-bce` is MedSAM's later recipe. Each epoch is validated on the validation
-patients (Dice of sigmoid > 0.5 on the 256 grid, box = the mask's bounding box); the best epoch is kept and
-training stops after --patience epochs without improvement (or --max-minutes).
+patients (Dice of sigmoid > 0.5 on the 256 grid, box = the mask's bounding box, averaged per label then over
+labels); the best epoch is kept and training stops after --patience epochs without improvement (or --max-minutes).
 
 Writes RUN/decoder_state.pt (best decoder weights) and RUN/training.json (settings, hashes, per-epoch log).
 """
@@ -90,9 +90,13 @@ def evaluate(model, embeddings, masks, meta, device, batch=16):
     per_label = {}
     for s, (_, label, _) in zip(scores, meta):
         per_label.setdefault(label, []).append(float(s))
+    labels = {k: {"n": len(v), "dice": float(np.mean(v))} for k, v in sorted(per_label.items())}
     return {
-        "dice": float(scores.mean()) if len(scores) else None,
-        "perLabel": {k: {"n": len(v), "dice": float(np.mean(v))} for k, v in sorted(per_label.items())},
+        # The mean over labels picks the best epoch: a structure with few slices counts as much as a common one,
+        # so gaining a new structure cannot hide losing an old one.
+        "dice": float(np.mean([v["dice"] for v in labels.values()])) if labels else None,
+        "dicePerSlice": float(scores.mean()) if len(scores) else None,
+        "perLabel": labels,
     }
 
 

@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MedSamError } from '../../pipeline/errors';
 import type { ModelManifest } from '../../pipeline/manifestTypes';
-import { parseManifest } from '../../pipeline/manifest';
 import { prepareImage } from '../../pipeline/predictor';
-import { readManifestJson } from '../../runtimes/nodeModelSource';
+import { loadManifest } from '../manifestFile';
 import { resizeMaskNearest, trainingImage, TRAINING_GRID } from './caseArrays';
 import { encoderDifference, encoderIdentity, openDatasetEncoder, type DatasetEncoder } from './datasetEncoder';
 import { DATASET_FILE, DATASET_SCHEMA, readDatasetManifest, splitByPatient, writeDatasetManifest, type DatasetCaseRecord, type DatasetManifest } from './datasetManifest';
@@ -38,15 +37,6 @@ export interface DatasetSummary {
   readonly skipped: readonly Skipped[];
   readonly split: { readonly train: readonly string[]; readonly validation: readonly string[] };
   readonly timingsMs: { readonly total: number; readonly perSlice: number };
-}
-
-async function loadModel(path: string): Promise<ModelManifest> {
-  try {
-    return parseManifest(await readManifestJson(path));
-  } catch (e) {
-    if (e instanceof MedSamError) throw e;
-    throw new MedSamError('MODEL_UNAVAILABLE', `cannot read model manifest ${path}: ${message(e)}`);
-  }
 }
 
 /** A case already on disk from an earlier run, unchanged since. */
@@ -111,7 +101,7 @@ async function writeCase(out: string, planned: PlannedCase, manifest: ModelManif
 
 export async function runDataset(options: DatasetOptions, log: (line: string) => void): Promise<DatasetSummary> {
   const t0 = performance.now();
-  const manifest = await loadModel(options.model);
+  const manifest = await loadManifest(options.model);
   const identity = encoderIdentity(manifest);
   await mkdir(options.out, { recursive: true });
   const manifestPath = join(options.out, DATASET_FILE);
