@@ -34,8 +34,8 @@ export interface LocalDraftsDeps {
   readonly store: Promise<KeyValueStore<SegmentationDraft> | null>;
   /** Quiet time after an edit before the draft is written. */
   readonly delayMs?: number;
-  /** Offers were found (the extension shows its panel). */
-  readonly onOffers?: () => void;
+  /** Offers were found, or one was restored (the extension shows its panel: OHIF may have shown its own). */
+  readonly showPanel?: () => void;
 }
 
 const restoreError = (e: unknown): PlainError => ({
@@ -104,6 +104,7 @@ export class LocalDrafts {
       this.keyOf.set(segmentationId, restoredKey);
       if (restoredKey !== key) await store?.delete(key);
       this.state.update((s) => ({ offers: s.offers.filter((o) => o.key !== key), restoring: null }));
+      this.deps.showPanel?.();
       return segmentationId;
     } catch (e) {
       this.state.update({ restoring: null, error: restoreError(e) });
@@ -195,6 +196,6 @@ export class LocalDrafts {
     offers.sort((a, b) => b.updatedAt - a.updatedAt);
     const before = this.state.getState().offers.map((o) => o.key).join();
     this.state.update({ offers });
-    if (offers.length && offers.map((o) => o.key).join() !== before) this.deps.onOffers?.();
+    if (offers.length && offers.map((o) => o.key).join() !== before) this.deps.showPanel?.();
   }
 }

@@ -54,6 +54,7 @@ export async function restoreDraft(draft: SegmentationDraft, deps: RestoreDeps):
   });
   const viewportId = viewportFor(services, displaySet);
   await service.addSegmentationRepresentation(viewportId, { segmentationId, type: LABELMAP });
+  service.setActiveSegmentation(viewportId, segmentationId); // the panel and the next accept work on it
 
   const length = draft.rows * draft.columns;
   for (const segment of draft.segments) {

@@ -43,7 +43,7 @@ export function initDrafts(services: Services, runtime: MedSamRuntime, saver: Se
       if (d.provenance) saver.provenance.restore(segmentationId, segmentIndex, d.provenance);
     },
     store: openKeyValueStore<SegmentationDraft>(DRAFT_DATABASE, DRAFT_STORE_BYTES).catch(() => null),
-    onOffers: () => {
+    showPanel: () => {
       try {
         services.panelService.activatePanel(PANEL_ID, true);
       } catch {

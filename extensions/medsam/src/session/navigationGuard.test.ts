@@ -1,10 +1,11 @@
-import { guardInAppNavigation, leaveQuestion, type LeaveGuardHost } from './navigationGuard';
+import { guardInAppNavigation, leaveQuestion, RETURN_BUTTON_SELECTOR, type LeaveGuardHost } from './navigationGuard';
 
 /** A browser's session history, as far as the guard and a router use it: pushState moves the address. */
 function fakeWindow(start: string, answers: boolean[]) {
   const entries: { url: string; state: unknown }[] = [{ url: start, state: null }];
   let index = 0;
-  const popListeners: ((e: PopStateEvent) => void)[] = [];
+  const popListeners: ((e: Event) => void)[] = [];
+  const clickListeners: ((e: Event) => void)[] = [];
   const asked: string[] = [];
   const history = {
     get state() {
@@ -29,8 +30,11 @@ function fakeWindow(start: string, answers: boolean[]) {
         return new URL(entries[index].url).pathname;
       },
     },
-    addEventListener: (_t, l) => popListeners.push(l),
-    removeEventListener: (_t, l) => popListeners.splice(popListeners.indexOf(l), 1),
+    addEventListener: (t, l) => void (t === 'popstate' ? popListeners : clickListeners).push(l),
+    removeEventListener: (t, l) => {
+      const list = t === 'popstate' ? popListeners : clickListeners;
+      list.splice(list.indexOf(l), 1);
+    },
     confirm: (message) => {
       asked.push(message);
       return answers.shift() ?? false;
@@ -44,7 +48,15 @@ function fakeWindow(start: string, answers: boolean[]) {
     for (const l of [...popListeners]) l(event);
     return heard;
   };
-  return { host, history, asked, back, url: () => entries[index].url, popListeners };
+  /** A click on an element matching `selector` (or not); true when it reached the page (React). */
+  const click = (selector: string | null) => {
+    let reached = true;
+    const target = { closest: (s: string) => (s === selector ? {} : null) };
+    const event = { target, stopPropagation: () => (reached = false), preventDefault: () => undefined } as unknown as Event;
+    for (const l of [...clickListeners]) l(event);
+    return reached;
+  };
+  return { host, history, asked, back, click, url: () => entries[index].url, popListeners, clickListeners };
 }
 
 describe('guardInAppNavigation', () => {
@@ -55,18 +67,33 @@ describe('guardInAppNavigation', () => {
     guardInAppNavigation(() => 0, w.host);
     w.host.history.pushState(null, '', '/');
     expect(w.url()).toBe('http://viewer/');
+    expect(w.click(RETURN_BUTTON_SELECTOR)).toBe(true);
     expect(w.asked).toEqual([]);
   });
 
-  it('asks before the back arrow to the study list: Cancel stays, OK leaves', () => {
+  it("OHIF's back arrow: Cancel stops the click before the page sees it; OK lets it and its navigation through, asking once", () => {
+    jest.useFakeTimers();
     const w = fakeWindow(viewer, [false, true]);
     guardInAppNavigation(() => 2, w.host);
-    w.host.history.pushState({ idx: 1 }, '', '/?datasources=dicomweb');
-    expect(w.url()).toBe(viewer);
+    expect(w.click(RETURN_BUTTON_SELECTOR)).toBe(false);
     expect(w.asked).toEqual(['You have 2 MedSAM segments not saved to the PACS. Leave anyway?']);
-    w.host.history.pushState({ idx: 1 }, '', '/viewer?StudyInstanceUIDs=1.2.3'); // a mode change
-    expect(w.url()).toBe('http://viewer/viewer?StudyInstanceUIDs=1.2.3');
+    expect(w.click(RETURN_BUTTON_SELECTOR)).toBe(true);
+    w.host.history.pushState({ idx: 1 }, '', '/?datasources=dicomweb'); // what OHIF's handler does next
+    expect(w.url()).toBe('http://viewer/?datasources=dicomweb');
     expect(w.asked).toHaveLength(2);
+    expect(w.click(null)).toBe(true); // other clicks are none of its business
+    expect(w.asked).toHaveLength(2);
+    jest.useRealTimers();
+  });
+
+  it('another route change (a mode change): Cancel aborts it with the one error the router lets through, OK goes', () => {
+    const w = fakeWindow(viewer, [false, true]);
+    guardInAppNavigation(() => 1, w.host);
+    expect(() => w.host.history.pushState({ idx: 1 }, '', '/viewer?StudyInstanceUIDs=1.2.3')).toThrow(expect.objectContaining({ name: 'DataCloneError' }));
+    expect(w.url()).toBe(viewer);
+    w.host.history.pushState({ idx: 1 }, '', '/viewer?StudyInstanceUIDs=1.2.3');
+    expect(w.url()).toBe('http://viewer/viewer?StudyInstanceUIDs=1.2.3');
+    expect(w.asked).toEqual(['You have 1 MedSAM segment not saved to the PACS. Leave anyway?', 'You have 1 MedSAM segment not saved to the PACS. Leave anyway?']);
   });
 
   it('never asks for address changes inside the mode (query, hash)', () => {
@@ -99,6 +126,7 @@ describe('guardInAppNavigation', () => {
     stop();
     expect(w.history.pushState).toBe(push);
     expect(w.popListeners).toHaveLength(0);
+    expect(w.clickListeners).toHaveLength(0);
     w.host.history.pushState(null, '', '/');
     expect(w.asked).toEqual([]);
   });
@@ -108,8 +136,9 @@ describe('guardInAppNavigation', () => {
     Object.freeze(w.history);
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(() => guardInAppNavigation(() => 1, w.host)).not.toThrow();
-    expect(warn.mock.calls[0][0]).toMatch(/will not ask first inside the app/);
+    expect(warn.mock.calls[0][0]).toMatch(/only the back arrow, reload and tab close will ask/);
     expect(w.popListeners).toHaveLength(0);
+    expect(w.click(RETURN_BUTTON_SELECTOR)).toBe(false); // the back arrow still asks
     warn.mockRestore();
   });
 

@@ -1,17 +1,26 @@
 /**
  * In-app navigation away from the mode while segments are unsaved asks first: OHIF's back arrow to the study
- * list, a mode change, a logout. OHIF 3.11–3.14 route with react-router 6's <BrowserRouter>, which changes
- * the address with history.pushState/replaceState and then renders whatever `window.location` says; so a
- * push that is not made leaves the viewer where it is. The browser's own back button arrives as `popstate`
- * after the address has changed: it is stopped before the router sees it and, if the reader stays, the
- * address is put back. Reload and tab close are beforeunload's (askBeforeLeaving).
+ * list, a mode change, a logout. Reload and tab close are beforeunload's (askBeforeLeaving).
+ *
+ * OHIF 3.11–3.14 route with react-router 6's <BrowserRouter>, and OHIF's mode route re-runs its whole set-up
+ * (exit, which destroys every segmentation, and entry) whenever the router's location object changes, even
+ * to the same address. So a navigation must be stopped before the router hears of it:
+ * - the back arrow (`data-cy="return-to-work-list"` in every 3.x header): its click is stopped in the capture
+ *   phase on window, before React's root listener;
+ * - any other route change (history.pushState/replaceState to another path): the router calls pushState
+ *   first and updates its state only after it returns, so staying throws a DataCloneError, the one error the
+ *   router lets through untouched (it aborts the navigation; any other error makes it load the new address);
+ * - the browser's back button (`popstate`, after the address changed): stopped in the capture phase before
+ *   the router's own listener and, if the reader stays, the address is put back.
  */
+
+export const RETURN_BUTTON_SELECTOR = '[data-cy="return-to-work-list"]';
 
 export interface LeaveGuardHost {
   readonly history: Pick<History, 'pushState' | 'replaceState' | 'state'>;
   readonly location: Pick<Location, 'href' | 'pathname'>;
-  addEventListener(type: 'popstate', listener: (e: PopStateEvent) => void, capture: boolean): void;
-  removeEventListener(type: 'popstate', listener: (e: PopStateEvent) => void, capture: boolean): void;
+  addEventListener(type: 'popstate' | 'click', listener: (e: Event) => void, capture: boolean): void;
+  removeEventListener(type: 'popstate' | 'click', listener: (e: Event) => void, capture: boolean): void;
   confirm(message: string): boolean;
 }
 
@@ -31,38 +40,58 @@ function pathOf(url: string | URL | null | undefined, current: string): string |
   }
 }
 
+/** What a navigation the reader declined throws out of the router (see above). */
+export function stayedError(): Error {
+  const message = 'MedSAM: the reader chose to stay (unsaved segments); the navigation was not made';
+  return typeof DOMException === 'function' ? new DOMException(message, 'DataCloneError') : Object.assign(new Error(message), { name: 'DataCloneError' });
+}
+
 type HistoryMethod = History['pushState'];
 
 /**
  * Installs the guard; returns the function that removes it. `unsavedCount` is read at each navigation.
- * Never throws: if the host's history cannot be wrapped, it says why on the console and only beforeunload
- * guards the page.
+ * Never throws: if the host's history cannot be wrapped, it says why on the console and the rest still works.
  */
 export function guardInAppNavigation(unsavedCount: () => number, host: LeaveGuardHost = window as unknown as LeaveGuardHost): () => void {
   const history = host.history as History;
   let lastHref = host.location.href;
   let lastState: unknown = history.state;
   let active = true;
+  /** The reader already said "leave" for this event (the back arrow's click, then its pushState). */
+  let leaving = false;
 
-  const wouldLeave = (url: string | URL | null | undefined) => {
-    const next = pathOf(url, host.location.href);
-    return next !== null && next !== host.location.pathname;
-  };
   /** True when the navigation may go ahead (nothing unsaved, or the reader said leave). */
   const mayLeave = () => {
+    if (leaving) return true;
     const n = unsavedCount();
     return n === 0 || host.confirm(leaveQuestion(n));
+  };
+  const leaveForThisEvent = () => {
+    leaving = true;
+    setTimeout(() => (leaving = false), 0);
+  };
+
+  const onClick = (e: Event) => {
+    const target = e.target as Element | null;
+    if (!active || !target?.closest?.(RETURN_BUTTON_SELECTOR)) return;
+    if (mayLeave()) return leaveForThisEvent();
+    e.stopPropagation(); // React never sees the click
+    e.preventDefault();
   };
 
   const wrap = (original: HistoryMethod): HistoryMethod =>
     function guarded(this: History, state: unknown, unused: string, url?: string | URL | null) {
-      if (active && wouldLeave(url) && !mayLeave()) return; // the router then re-reads the unchanged address
+      const next = pathOf(url, host.location.href);
+      if (active && next !== null && next !== host.location.pathname) {
+        if (!mayLeave()) throw stayedError();
+        leaveForThisEvent();
+      }
       original.call(this, state, unused, url);
       lastHref = host.location.href;
       lastState = history.state;
     };
 
-  const onPopState = (e: PopStateEvent) => {
+  const onPopState = (e: Event) => {
     if (!active) return;
     const movedAway = new URL(lastHref).pathname !== host.location.pathname;
     if (!movedAway || mayLeave()) {
@@ -76,20 +105,19 @@ export function guardInAppNavigation(unsavedCount: () => number, host: LeaveGuar
 
   const originals = { pushState: history.pushState, replaceState: history.replaceState };
   const wrapped = { pushState: wrap(originals.pushState), replaceState: wrap(originals.replaceState) };
+  // Capture on window runs before React's root listeners and the router's (bubbling) popstate listener.
+  host.addEventListener('click', onClick, true);
   try {
     history.pushState = wrapped.pushState;
     history.replaceState = wrapped.replaceState;
     if (history.pushState !== wrapped.pushState || history.replaceState !== wrapped.replaceState) throw new Error('history.pushState cannot be replaced');
-    // Capture on window runs before the router's own (bubbling) popstate listener.
     host.addEventListener('popstate', onPopState, true);
   } catch (e) {
-    active = false;
-    restore();
-    console.warn(`MedSAM: leaving the viewer with unsaved segments will not ask first inside the app (${e instanceof Error ? e.message : String(e)}); reload and tab close still ask.`);
-    return () => undefined;
+    restoreHistory();
+    console.warn(`MedSAM: only the back arrow, reload and tab close will ask before unsaved segments are left (${e instanceof Error ? e.message : String(e)}).`);
   }
 
-  function restore(): void {
+  function restoreHistory(): void {
     try {
       // Someone may have wrapped history after us: then ours stays in place, inactive.
       if (history.pushState === wrapped.pushState) history.pushState = originals.pushState;
@@ -101,7 +129,8 @@ export function guardInAppNavigation(unsavedCount: () => number, host: LeaveGuar
 
   return () => {
     active = false;
+    host.removeEventListener('click', onClick, true);
     host.removeEventListener('popstate', onPopState, true);
-    restore();
+    restoreHistory();
   };
 }
