@@ -112,7 +112,7 @@ describe('every phantom organ (one process, one embedding per slice shared by al
     console.log(
       `3D on the seed-${reference.seed} phantom (test model):\n` +
         results
-          .map((r) => `  ${r.organ}: true [${r.trueExtent.join(', ')}]; 3D box Dice ${r.box3d.dice.toFixed(4)}; one box on ${r.oneBox.slice} kept [${r.oneBox.kept.join(', ')}] (${r.oneBox.rules.join(', ')}), Dice ${r.oneBox.dice.toFixed(4)}`)
+          .map((r) => `  ${r.organ}: true [${r.trueExtent.join(', ')}]; 3D box Dice ${r.box3d.dice.toFixed(4)}; one box on ${r.oneBox.slice} kept [${r.oneBox.kept.join(', ')}] (${r.oneBox.rules.join(', ')}), Dice ${r.oneBox.dice.toFixed(4)}; key slices ${r.keySlices.marked.join(',')} Dice ${r.keySlices.dice.toFixed(4)}`)
           .join('\n'),
     );
   }, 300_000);
@@ -133,6 +133,14 @@ describe('every phantom organ (one process, one embedding per slice shared by al
   const TIPS = ['lung_right', 'lung_left', 'kidney_left'];
   it.each(ORGANS.filter((o) => o !== 'liver_lesion'))('%s: 3D box over its true range, Dice ≥ 0.9 (0.8 where tips overshoot)', (organ) => {
     expect(result(organ).box3d.dice).toBeGreaterThanOrEqual(TIPS.includes(organ) ? 0.8 : 0.9);
+  });
+
+  // Marks every 5th slice, as MedSAM's annotation study did (every 3–10): the lesion, which one box loses to the
+  // liver, is held at 0.85 (measured 0.857), the rest at 0.9.
+  it.each(ORGANS)('%s: boxes on every 5th slice, linear in between: Dice ≥ 0.9 (lesion 0.85)', (organ) => {
+    const r = result(organ);
+    expect(r.keySlices.interpolated).toBe(r.trueExtent[1] - r.trueExtent[0] + 1 - r.keySlices.marked.length);
+    expect(r.keySlices.dice).toBeGreaterThanOrEqual(organ === 'liver_lesion' ? 0.85 : 0.9);
   });
 
   it('liver_lesion: 3D box Dice as the reference protocol measures it with this model', () => {

@@ -13,7 +13,7 @@ import { loadModelPart } from '../../core/src/pipeline/modelLoader';
 import { prepareImage, sessionEncoder, type PreparedImage } from '../../core/src/pipeline/predictor';
 import { modelInputTransform } from '../../core/src/pipeline/resize/modelTransform';
 import type { Tensor } from '../../core/src/pipeline/tensor';
-import { decodeModelBox, segmentBox3D, segmentFromOneBox, type SliceModel, type SliceResult } from '../../core/src/pipeline/volume';
+import { decodeModelBox, segmentBox3D, segmentFromKeySlices, segmentFromOneBox, type SliceModel, type SliceResult } from '../../core/src/pipeline/volume';
 import { createNodeBackend } from '../../core/src/runtimes/backendChoice';
 import { nodeModelSource } from '../../core/src/runtimes/nodeModelSource';
 import { readNpy } from './npy';
@@ -25,6 +25,8 @@ export interface OrganResult {
   trueExtent: [number, number];
   box3d: { range: [number, number]; dice: number };
   oneBox: { slice: number; kept: [number, number]; rules: [string, string]; dice: number };
+  /** Boxes marked every 5th slice of the true extent (and on its last), linear in between. */
+  keySlices: { marked: number[]; dice: number; interpolated: number };
 }
 
 function dice(a: Uint8Array, b: Uint8Array): number {
@@ -93,11 +95,14 @@ async function main(phantomDir: string, niftiPath: string, manifestPath: string)
     // One box on the slice where the organ is largest, no range.
     const key = areas.indexOf(Math.max(...areas));
     const r1 = await segmentFromOneBox(model, shape, { box: bboxOn(key), slice: key });
+    const marked = Array.from({ length: z1 - z0 + 1 }, (_, i) => z0 + i).filter((z) => (z - z0) % 5 === 0 || z === z1);
+    const rk = await segmentFromKeySlices(model, shape, { keys: marked.map((z) => ({ slice: z, box: bboxOn(z) })), range: [z0, z1] });
     out.push({
       organ,
       trueExtent: [z0, z1],
       box3d: { range: [z0, z1], dice: dice(toVolume(r3.slices), truth) },
       oneBox: { slice: key, kept: [r1.stops.down.lastSlice, r1.stops.up.lastSlice], rules: [r1.stops.down.rule, r1.stops.up.rule], dice: dice(toVolume(r1.slices), truth) },
+      keySlices: { marked, dice: dice(toVolume(rk.slices), truth), interpolated: rk.slices.filter((s) => s.boxSource === 'interpolated').length },
     });
   }
   await Promise.all([encoderSession.release(), decoder.release()]);
