@@ -6,6 +6,17 @@ describe('readConfig', () => {
     expect(DEFAULT_CONFIG.backends).toEqual(['webgpu', 'wasm']);
   });
 
+  it('models: a list by name; the first is used unless modelManifestUrl says otherwise', () => {
+    const models = [
+      { name: 'Test model 1024', manifestUrl: '/models/test-tiny/manifest.json', hint: 'test model' },
+      { name: 'LiteMedSAM', manifestUrl: '/models/litemedsam/manifest.json' },
+    ];
+    expect(readConfig({ models })).toMatchObject({ models, modelManifestUrl: '/models/test-tiny/manifest.json' });
+    expect(readConfig({ models }, { modelManifestUrl: '/models/litemedsam/manifest.json' }).modelManifestUrl).toBe('/models/litemedsam/manifest.json');
+    expect(readConfig({ modelManifestUrl: '/dev.json' }, { models }).modelManifestUrl).toBe('/dev.json');
+    expect(readConfig().models).toEqual([]);
+  });
+
   it('later sources win (appConfig.medsam, then the extension configuration)', () => {
     const config = readConfig({ modelManifestUrl: '/a.json', backends: ['wasm'], threads: 2 }, { modelManifestUrl: '/b.json', ortBaseUrl: '/x/ort' });
     expect(config).toMatchObject({ modelManifestUrl: '/b.json', backends: ['wasm'], threads: 2, ortBaseUrl: '/x/ort/' });
@@ -42,6 +53,10 @@ describe('readConfig', () => {
     [{ embeddingDatatype: 'FP64' }, /embeddingDatatype/],
     [{ prefetchSlices: -1 }, /prefetchSlices/],
     [{ prefetch: 'yes' }, /prefetch/],
+    [{ models: { name: 'a' } }, /medsam.models must be a list/],
+    [{ models: [{ name: 'a' }] }, /medsam.models\[0\].manifestUrl must be a non-empty string/],
+    [{ models: [{ name: 'a', manifestUrl: '/a.json', hint: '' }] }, /medsam.models\[0\].hint must be a non-empty string/],
+    [{ models: [{ name: 'a', manifestUrl: '/a.json' }, { name: 'a', manifestUrl: '/b.json' }] }, /"a" is listed twice/],
     ['nonsense', /object/],
   ])('refuses %j with a message naming the setting', (source, message) => {
     expect(() => readConfig(source)).toThrow(ConfigError);

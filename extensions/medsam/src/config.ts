@@ -9,10 +9,24 @@ export const ENCODER_BACKENDS: readonly EncoderBackend[] = ['browser', 'service'
 /** Wire datatype of embeddings from the service (FP16 halves the download; rounding may flip edge pixels). */
 export type EmbeddingDatatype = 'FP16' | 'FP32';
 
+/** A model the deployment offers in the panel's list. */
+export interface ModelChoice {
+  /** What the reader sees, e.g. "MedSAM ViT-B" or "LiteMedSAM". */
+  readonly name: string;
+  readonly manifestUrl: string;
+  /** A short note shown beside the name, e.g. "needs GPU/service" or "test model". */
+  readonly hint?: string;
+}
+
 /** Everything a deployment can set; read from `appConfig.medsam` and the extension's own configuration. */
 export interface MedSamConfig {
-  /** URL of the model manifest; the model files are resolved relative to it. */
+  /**
+   * URL of the model manifest used first; the model files are resolved relative to it. Default: the first of
+   * `models` when a list is given, else /models/medsam-vit-b/manifest.json.
+   */
   readonly modelManifestUrl: string;
+  /** The models the panel offers by name (a manifest URL can still be typed for development). */
+  readonly models: readonly ModelChoice[];
   /** onnxruntime-web execution providers in order of preference (WebGPU is used only when an adapter exists). */
   readonly backends: readonly BackendName[];
   /** Where onnxruntime-web's .mjs/.wasm files are served (a URL folder, ending in "/"). */
@@ -55,6 +69,7 @@ export interface MedSamConfig {
 
 export const DEFAULT_CONFIG: MedSamConfig = {
   modelManifestUrl: '/models/medsam-vit-b/manifest.json',
+  models: [],
   backends: ['webgpu', 'wasm'],
   ortBaseUrl: '/ort/',
   allowSoftwareWebGpu: false,
@@ -133,6 +148,29 @@ function ctWindow(o: Json): CtWindowPreset | IntensityWindow | undefined {
   throw new ConfigError(`medsam.ctWindow must be one of ${Object.keys(CT_WINDOW_PRESETS).join(', ')} or { lower, upper } with lower < upper`);
 }
 
+function modelChoices(o: Json): readonly ModelChoice[] | undefined {
+  const v = o.models;
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) throw new ConfigError('medsam.models must be a list of { name, manifestUrl, hint? }');
+  const names = new Set<string>();
+  return v.map((m: unknown, i) => {
+    const where = `medsam.models[${i}]`;
+    if (!isObject(m)) throw new ConfigError(`${where} must be an object { name, manifestUrl, hint? }`);
+    const field = (key: string, required: boolean): string | undefined => {
+      const f = m[key];
+      if (f === undefined && !required) return undefined;
+      if (typeof f !== 'string' || f === '') throw new ConfigError(`${where}.${key} must be a non-empty string`);
+      return f;
+    };
+    const name = field('name', true)!;
+    const manifestUrl = field('manifestUrl', true)!;
+    const hint = field('hint', false);
+    if (names.has(name)) throw new ConfigError(`medsam.models names must differ; "${name}" is listed twice`);
+    names.add(name);
+    return { name, manifestUrl, ...(hint ? { hint } : {}) };
+  });
+}
+
 function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
@@ -144,6 +182,7 @@ function withSlash(url: string): string {
  */
 export function readConfig(...sources: unknown[]): MedSamConfig {
   let config: MedSamConfig = DEFAULT_CONFIG;
+  let manifestGiven = false;
   for (const source of sources) {
     if (source === undefined || source === null) continue;
     if (!isObject(source)) throw new ConfigError('the MedSAM configuration must be an object');
@@ -152,10 +191,13 @@ export function readConfig(...sources: unknown[]): MedSamConfig {
       throw new ConfigError('medsam.modelCacheName must be a non-empty string or null');
     }
     const ort = text(source, 'ortBaseUrl');
+    const modelManifestUrl = text(source, 'modelManifestUrl');
+    manifestGiven ||= modelManifestUrl !== undefined;
     config = {
       ...config,
       ...defined({
-        modelManifestUrl: text(source, 'modelManifestUrl'),
+        modelManifestUrl,
+        models: modelChoices(source),
         backends: backends(source),
         ortBaseUrl: ort === undefined ? undefined : withSlash(ort),
         allowSoftwareWebGpu: flag(source, 'allowSoftwareWebGpu'),
@@ -178,6 +220,7 @@ export function readConfig(...sources: unknown[]): MedSamConfig {
       ...(cache !== undefined ? { modelCacheName: cache as string | null } : {}),
     };
   }
+  if (!manifestGiven && config.models.length) config = { ...config, modelManifestUrl: config.models[0].manifestUrl };
   if (config.encoderBackend === 'service' && !config.embeddingServiceUrl) {
     throw new ConfigError('medsam.encoderBackend "service" needs medsam.embeddingServiceUrl');
   }

@@ -1,6 +1,7 @@
 import { addTool } from '@cornerstonejs/tools';
 import { ConfigError, readConfig, type MedSamConfig } from './config';
 import { createRuntime, type MedSamRuntime } from './controller/createRuntime';
+import { withRememberedModel } from './modelChoice';
 import { initDrafts } from './session/draftRuntime';
 import { initSegSaver } from './store/saveRuntime';
 import { medSamBoxToolWith } from './tools/MedSamBoxTool';
@@ -17,7 +18,7 @@ export function getRuntime(): MedSamRuntime {
 
 function configFrom(params: ExtensionParams): { config: MedSamConfig; error: unknown } {
   try {
-    return { config: readConfig(params.appConfig?.medsam, params.configuration), error: null };
+    return { config: withRememberedModel(readConfig(params.appConfig?.medsam, params.configuration)), error: null };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     return { config: readConfig(), error: Object.assign(e, { code: 'CONFIG' }) };

@@ -34,7 +34,7 @@ export function MedSamPanel({ runtime }: { runtime: MedSamRuntime }) {
       <TargetLine target={state.target} />
       <SaveSection saver={getSegSaver()} segmentationId={state.target?.segmentationId ?? null} />
       <EmbeddingSection state={state} serviceConfigured={!!runtime.config.embeddingServiceUrl} onEncoderBackend={(b) => controller.setEncoderBackend(b)} />
-      <ModelSection state={state} onLoad={(url) => controller.setModel(url)} onBackends={(b) => controller.setBackends(b)} />
+      <ModelSection state={state} models={runtime.config.models} onLoad={(url) => controller.setModel(url)} onBackends={(b) => controller.setBackends(b)} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import React, { useEffect, useState } from 'react';
-import type { BackendName } from '../config';
+import type { BackendName, ModelChoice } from '../config';
 import type { MedSamState } from '../controller/state';
+import { choiceOf, rememberModel } from '../modelChoice';
 import { formatMs, formatProgress, stageText } from './format';
 import { styles } from './styles';
 
@@ -10,8 +11,13 @@ const BACKEND_CHOICES: { label: string; value: readonly BackendName[] }[] = [
   { label: 'WebGPU only', value: ['webgpu'] },
 ];
 
+/** The select's value for "type a manifest URL" (developers). */
+const OTHER = 'other';
+
 interface Props {
   readonly state: MedSamState;
+  /** The deployment's list (medsam.models); empty: only the URL field. */
+  readonly models: readonly ModelChoice[];
   readonly onLoad: (manifestUrl: string) => void;
   readonly onBackends: (backends: readonly BackendName[]) => void;
 }
@@ -65,20 +71,52 @@ function ModelStatusLine({ state }: { state: MedSamState }) {
 }
 
 /** Model and backend status, download progress in bytes, and the controls to change them. */
-export function ModelSection({ state, onLoad, onBackends }: Props) {
+export function ModelSection({ state, models, onLoad, onBackends }: Props) {
   const [url, setUrl] = useState(state.manifestUrl);
   useEffect(() => setUrl(state.manifestUrl), [state.manifestUrl]); // follows medsamSetModel from elsewhere
+  const listed = choiceOf(models, state.manifestUrl);
+  const [typing, setTyping] = useState(false);
+  const ready = state.model.status === 'ready';
+  // Remember the model that really loaded (a failed choice falls back and is not kept).
+  useEffect(() => {
+    if (ready) rememberModel(models, state.manifestUrl);
+  }, [ready, models, state.manifestUrl]);
   const choice = BACKEND_CHOICES.findIndex((c) => c.value.join() === state.backends.join());
+  const showUrl = models.length === 0 || typing || !listed;
   return (
     <div style={styles.section} data-cy="medsam-model">
       <div style={styles.heading}>Model</div>
       <ModelStatusLine state={state} />
-      <div style={styles.row}>
-        <input style={styles.input} value={url} onChange={(e) => setUrl(e.target.value)} aria-label="Model manifest URL" data-cy="medsam-manifest-url" />
-        <button style={styles.button} onClick={() => onLoad(url.trim())} data-cy="medsam-load-model">
-          Load model
-        </button>
-      </div>
+      {models.length > 0 && (
+        <div style={styles.row}>
+          <select
+            style={styles.select}
+            value={listed && !typing ? String(models.indexOf(listed)) : OTHER}
+            onChange={(e) => {
+              const picked = e.target.value === OTHER ? undefined : models[Number(e.target.value)];
+              setTyping(!picked);
+              if (picked) onLoad(picked.manifestUrl);
+            }}
+            aria-label="Model"
+            data-cy="medsam-model-choice"
+          >
+            {models.map((m, i) => (
+              <option key={m.name} value={String(i)}>
+                {m.hint ? `${m.name} (${m.hint})` : m.name}
+              </option>
+            ))}
+            <option value={OTHER}>Other: manifest URL…</option>
+          </select>
+        </div>
+      )}
+      {showUrl && (
+        <div style={styles.row}>
+          <input style={styles.input} value={url} onChange={(e) => setUrl(e.target.value)} aria-label="Model manifest URL" data-cy="medsam-manifest-url" />
+          <button style={styles.button} onClick={() => onLoad(url.trim())} data-cy="medsam-load-model">
+            Load model
+          </button>
+        </div>
+      )}
       <div style={styles.row}>
         <span style={styles.muted}>Backend</span>
         <select
