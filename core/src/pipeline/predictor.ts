@@ -1,14 +1,14 @@
 import type { ModelSession } from './backend';
 import { checkBox, type Box, type CheckedBox } from './box';
-import { decoderFeeds, selectMaskLogits } from './decoderFeeds';
 import { MedSamError } from './errors';
 import type { Mask, SourceImage } from './image';
 import type { ModelManifest } from './manifestTypes';
 import { normalizeImage, type NormalizationRecord, type NormalizationSpec } from './normalize';
-import { logitsToMask, summarizeMask, type MaskSummary } from './postprocess';
+import { summarizeMask, type MaskSummary } from './postprocess';
 import { prepareEncoderInput, type ModelInputTransform } from './preprocess';
 import { boxToModelSpace, type MedsamResizeMode } from './resize';
 import type { Tensor } from './tensor';
+import { decodeModelBox } from './volume/decodeModelBox';
 
 /** Milliseconds per stage, for summaries and benchmarks. */
 export type StageTimings = Record<string, number>;
@@ -90,23 +90,7 @@ export async function segmentBox(
 ): Promise<BoxSegmentation> {
   const checked = checkBox(box, prepared.rows, prepared.columns);
   const modelBox = boxToModelSpace(checked.box, prepared.transform);
-  const spec = manifest.decoder;
-  const t0 = now();
-  const feeds = decoderFeeds(spec, embedding, modelBox, manifest.lowResSize, prepared);
-  const out = await decoder.run(feeds, [spec.outputs.lowResLogits]);
-  const t1 = now();
-  const logits = out[spec.outputs.lowResLogits];
-  if (!logits) throw new MedSamError('INFERENCE_FAILED', `the decoder returned no "${spec.outputs.lowResLogits}" output`);
-  const plane = selectMaskLogits(logits, spec.maskIndex, manifest.lowResSize);
-  const t = prepared.transform;
-  const toLowRes = manifest.lowResSize / t.inputSize;
-  const mask = logitsToMask(plane, {
-    lowResSize: manifest.lowResSize,
-    region: { rows: Math.round(t.scaledRows * toLowRes), columns: Math.round(t.scaledColumns * toLowRes) },
-    sigmoidFirst: t.profile === 'medsam-stretch-1024',
-    rows: prepared.rows,
-    columns: prepared.columns,
-  });
-  const t2 = now();
-  return { mask, summary: summarizeMask(mask), box: checked, modelBox, timings: { decoder: t1 - t0, postprocess: t2 - t1 } };
+  const timings: { decoder?: number; postprocess?: number } = {};
+  const mask = await decodeModelBox(decoder, manifest, embedding, prepared, modelBox, timings);
+  return { mask, summary: summarizeMask(mask), box: checked, modelBox, timings: { decoder: timings.decoder!, postprocess: timings.postprocess! } };
 }
