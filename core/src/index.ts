@@ -16,3 +16,6 @@ export * from './pipeline/postprocess';
 export * from './pipeline/predictor';
 export * from './pipeline/preprocess';
 export * from './pipeline/tensor';
+// 3D (issue 10): the protocols and their model-space boxes, for the viewer's "Segment in 3D".
+export * from './pipeline/volume';
+export { modelInputTransform, type ModelInputTransform, type PixelBox } from './pipeline/resize/modelTransform';

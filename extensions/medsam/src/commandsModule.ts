@@ -6,6 +6,7 @@ import { saveCommands } from './store/saveCommands';
 import { setBackendsCommand } from './setBackendsCommand';
 import type { CommandFn, CommandsModule, ExtensionParams } from './types/ohif';
 import { GlueError } from './utils/plainError';
+import { commands3d } from './volume3d/commands3d';
 
 function isBox(v: unknown): v is Box {
   const b = v as Partial<Box> | null;
@@ -23,15 +24,19 @@ function text(options: Record<string, unknown>, key: string): string {
  * `medsamSegmentBox({ viewportId, imageId, box: { x0, y0, x1, y1 } })` segments a box given in image pixels.
  */
 export function getCommandsModule(params: ExtensionParams): CommandsModule {
-  const { controller, store } = getRuntime();
+  const { controller, store, volume3d } = getRuntime();
   const toolbar = params.servicesManager.services.toolbarService as unknown as HostToolbar;
   const fns: Record<string, CommandFn> = {
     [COMMANDS.segmentBox]: (options) => {
       if (!isBox(options.box)) throw new GlueError('CONFIG', 'box must be { x0, y0, x1, y1 } in image pixels');
+      volume3d.reject();
       return controller.segmentBox({ viewportId: text(options, 'viewportId'), imageId: text(options, 'imageId'), box: options.box, slice: 0 });
     },
-    [COMMANDS.accept]: (options) => controller.accept({ newSegment: options.newSegment === true, replace: options.replace === true }),
-    [COMMANDS.reject]: () => controller.reject(),
+    [COMMANDS.accept]: (options) => {
+      const choice = { newSegment: options.newSegment === true, replace: options.replace === true };
+      return volume3d.hasPreview() ? volume3d.accept(choice) : controller.accept(choice);
+    },
+    [COMMANDS.reject]: () => (volume3d.hasPreview() ? volume3d.reject() : controller.reject()),
     [COMMANDS.clear]: () => controller.clear(),
     [COMMANDS.undo]: () => controller.undo(),
     [COMMANDS.loadModel]: () => controller.loadModel(),
@@ -40,6 +45,7 @@ export function getCommandsModule(params: ExtensionParams): CommandsModule {
     [COMMANDS.getState]: () => store.getState(),
     [COMMANDS.adaptHost]: () => adaptHost(toolbar),
     ...saveCommands(),
+    ...commands3d(volume3d),
   };
   return {
     definitions: Object.fromEntries(Object.entries(fns).map(([name, commandFn]) => [name, { commandFn }])),

@@ -24,4 +24,9 @@ export const COMMANDS = {
   setBackends: 'medsamSetBackends',
   getState: 'medsamGetState',
   adaptHost: 'medsamAdaptHost',
+  segment3d: 'medsamSegment3d',
+  cancel3d: 'medsamCancel3d',
+  mark3dFirst: 'medsamMark3dFirst',
+  mark3dLast: 'medsamMark3dLast',
+  get3dState: 'medsamGet3dState',
 } as const;

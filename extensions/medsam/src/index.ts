@@ -3,6 +3,7 @@ import { getCustomizationModule } from './getCustomizationModule';
 import { getPanelModule } from './getPanelModule';
 import { getToolbarModule } from './getToolbarModule';
 import { listenForAcceptNewSegment } from './host/acceptNewSegmentKey';
+import { listenForSegment3dKeys } from './host/segment3dKeys';
 import { getDrafts } from './session/draftRuntime';
 import { guardInAppNavigation } from './session/navigationGuard';
 import { askBeforeLeaving } from './session/UnsavedChanges';
@@ -18,14 +19,19 @@ const extension: OhifExtension = {
   id: EXTENSION_ID,
   preRegistration,
   onModeEnter: () => {
-    const { controller, unsaved } = getRuntime();
+    const { controller, unsaved, volume3d } = getRuntime();
     controller.onModeEnter();
-    const stopKey = listenForAcceptNewSegment(() => controller.hasPreview(), () => controller.accept({ newSegment: true }));
+    const stopKey = listenForAcceptNewSegment(
+      () => controller.hasPreview() || volume3d.hasPreview(),
+      () => (volume3d.hasPreview() ? volume3d.accept({ newSegment: true }) : controller.accept({ newSegment: true })),
+    );
+    const stop3dKeys = listenForSegment3dKeys({ segment3d: () => void volume3d.segment(), markFirst: () => volume3d.mark('first'), markLast: () => volume3d.mark('last') });
     const stopAsking = askBeforeLeaving(unsaved);
     const stopGuard = guardInAppNavigation(() => unsaved.count());
     getDrafts().onModeEnter();
     stopOnExit = () => {
       stopKey();
+      stop3dKeys();
       stopAsking();
       stopGuard();
     };
@@ -34,6 +40,7 @@ const extension: OhifExtension = {
     stopOnExit?.();
     stopOnExit = null;
     getRuntime().controller.onModeExit();
+    getRuntime().volume3d.onModeExit();
     getDrafts().onModeExit();
     getRuntime().unsaved.forgetAll();
   },

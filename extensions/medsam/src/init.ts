@@ -35,11 +35,15 @@ export function preRegistration(params: ExtensionParams): void {
   initDrafts(params.servicesManager.services, rt, saver);
   addTool(
     medSamBoxToolWith({
-      onBoxCompleted: (box) => void rt.controller.segmentBox(box),
+      onBoxCompleted: (box) => {
+        rt.volume3d.reject(); // a new box replaces an open 3D preview as it replaces a 2D one
+        void rt.controller.segmentBox(box);
+      },
       onBoxError: (e) => rt.store.update({ error: toPlainError(e) }),
-      onAccept: () => rt.controller.accept(),
-      onReject: () => rt.controller.reject(),
-      hasPreview: () => rt.controller.hasPreview(),
+      // Enter/Esc go to whichever preview is open: the 3D one or the 2D one.
+      onAccept: () => (rt.volume3d.hasPreview() ? rt.volume3d.accept() : rt.controller.accept()),
+      onReject: () => (rt.volume3d.hasPreview() ? rt.volume3d.reject() : rt.controller.reject()),
+      hasPreview: () => rt.controller.hasPreview() || rt.volume3d.hasPreview(),
     }),
   );
 }

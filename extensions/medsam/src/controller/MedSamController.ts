@@ -202,6 +202,19 @@ export class MedSamController {
     return this.preview !== null;
   }
 
+  /**
+   * "Segment in 3D" (volume3d/) starts from this preview's box: the 2D preview gives way to the 3D one, its
+   * voxels reverted and its segmentation handed over (removed with the 3D preview if it was made for it).
+   */
+  handOverPreview(): { segmentationId: string; createdSegmentation: boolean } | null {
+    const preview = this.preview;
+    if (!preview) return null;
+    this.preview = null;
+    labelmapEditor.revert(preview.edit);
+    this.store.update({ result: null });
+    return { segmentationId: preview.segmentationId, createdSegmentation: preview.createdSegmentation };
+  }
+
   private showPreview(box: BoxCompleted, result: SegmentResult, target: { segmentationId: string; created: boolean }, image: SourceImage, totalMs: number): void {
     const { segmentationId } = target;
     const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;

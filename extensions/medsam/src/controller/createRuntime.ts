@@ -7,6 +7,8 @@ import { SegmentationTargets } from '../segmentation/segmentationTarget';
 import { UnsavedChanges } from '../session/UnsavedChanges';
 import type { Services } from '../types/ohif';
 import { backgroundEmbeddings } from '../prefetch/backgroundEmbeddings';
+import { getSegSaver } from '../store/saveRuntime';
+import { Volume3dController } from '../volume3d/Volume3dController';
 import { embeddingInput } from './embeddingInput';
 import { MedSamController } from './MedSamController';
 import { ModelLoader } from './ModelLoader';
@@ -19,6 +21,8 @@ export interface MedSamRuntime {
   readonly store: Store<MedSamState>;
   readonly controller: MedSamController;
   readonly unsaved: UnsavedChanges;
+  /** "Segment in 3D" from the last box (issue 10). */
+  readonly volume3d: Volume3dController;
 }
 
 export function createRuntime(services: Services, config: MedSamConfig, baseUrl: string = globalThis.location.href): MedSamRuntime {
@@ -32,5 +36,17 @@ export function createRuntime(services: Services, config: MedSamConfig, baseUrl:
   const background = backgroundEmbeddings(services, store, client, config, input);
   const unsaved = new UnsavedChanges();
   const controller = new MedSamController({ services, store, model, client, policy, targets, readImage: readSourceImage, background, unsaved });
-  return { config, store, controller, unsaved };
+  const volume3d = new Volume3dController({
+    services,
+    medsam: store,
+    model,
+    client,
+    policy,
+    targets,
+    readImage: readSourceImage,
+    unsaved,
+    handOver2dPreview: () => controller.handOverPreview(),
+    recordProvenance: (segmentationId, segmentIndex, provenance) => getSegSaver().provenance.restore(segmentationId, segmentIndex, provenance),
+  });
+  return { config, store, controller, unsaved, volume3d };
 }

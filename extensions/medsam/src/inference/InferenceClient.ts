@@ -1,4 +1,4 @@
-import type { EmbedRequest, EmbedResult, EncoderStatus, ModelInfo, Progress, SegmentRequest, SegmentResult, WireError, WorkerRequest, WorkerResponse, WorkerSettings } from '../worker/protocol';
+import type { DecodeRequest, DecodeResult, EmbedRequest, EmbedResult, EncoderStatus, ModelInfo, Progress, SegmentRequest, SegmentResult, WireError, WorkerRequest, WorkerResponse, WorkerSettings } from '../worker/protocol';
 import { isWorkerResponse, transferablesOf } from '../worker/protocol';
 
 /** The part of a Worker the client uses (a fake in tests). */
@@ -65,6 +65,13 @@ export class InferenceClient {
   async embed(request: EmbedRequest, signal?: AbortSignal, onProgress?: (p: Progress) => void): Promise<EmbedResult> {
     const response = await this.request({ type: 'embed', request }, onProgress, signal);
     if (response.type !== 'embedded') throw unexpected(response);
+    return response.result;
+  }
+
+  /** 3D: decodes a box in model input pixels on the embedding an `embed` cached under `request.key`. */
+  async decode(request: DecodeRequest): Promise<DecodeResult> {
+    const response = await this.request({ type: 'decode', request });
+    if (response.type !== 'decoded') throw unexpected(response);
     return response.result;
   }
 

@@ -9,6 +9,7 @@ import { FallbackNote } from './FallbackNote';
 import { ModelSection } from './ModelSection';
 import { JobLine, ResultSection, TargetLine } from './ResultSection';
 import { SaveSection } from './SaveSection';
+import { Volume3dSection } from './Volume3dSection';
 import { styles } from './styles';
 
 /** The MedSAM side panel: model and backend, progress, target segment, the last result, errors. */
@@ -31,6 +32,7 @@ export function MedSamPanel({ runtime }: { runtime: MedSamRuntime }) {
           onClear={() => controller.clear()}
         />
       )}
+      <Volume3dSection volume3d={runtime.volume3d} />
       <TargetLine target={state.target} />
       <SaveSection saver={getSegSaver()} segmentationId={state.target?.segmentationId ?? null} />
       <EmbeddingSection state={state} serviceConfigured={!!runtime.config.embeddingServiceUrl} onEncoderBackend={(b) => controller.setEncoderBackend(b)} />

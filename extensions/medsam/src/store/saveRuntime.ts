@@ -32,7 +32,7 @@ export function initSegSaver(params: ExtensionParams, runtime: MedSamRuntime): S
     services: params.servicesManager.services,
     extensionManager,
     medsam: runtime.store,
-    hasPreview: () => runtime.controller.hasPreview(),
+    hasPreview: () => runtime.controller.hasPreview() || runtime.volume3d.hasPreview(),
     unsaved: runtime.unsaved,
     provenance: new ProvenanceLog(runtime.store),
     config,

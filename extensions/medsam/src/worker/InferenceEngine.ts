@@ -1,5 +1,6 @@
 import {
   checkBox,
+  decodeModelBox,
   loadModelPart,
   MedSamError,
   modelIdentity,
@@ -19,7 +20,7 @@ import { serviceProducer } from './encoders/serviceEncoder';
 import type { ComputedEmbedding } from './encoders/types';
 import { openOrtRuntime } from './ortRuntime';
 import { openPersistentStore } from './persistentStore';
-import type { EmbedRequest, EmbedResult, EncoderStatus, ImageRef, ModelInfo, Progress, SegmentRequest, SegmentResult, WorkerSettings } from './protocol';
+import type { DecodeRequest, DecodeResult, EmbedRequest, EmbedResult, EncoderStatus, ImageRef, ModelInfo, Progress, SegmentRequest, SegmentResult, WorkerSettings } from './protocol';
 import { cancelled } from './WorkerError';
 
 type Report = (p: Progress) => void;
@@ -110,6 +111,8 @@ export class InferenceEngine {
       loadMs: Math.round(now() - t0),
       encoder: router.status(),
       embeddingIdentity: embeddingIdentity(manifest),
+      profile: manifest.profile,
+      inputSize: manifest.inputSize,
     };
     const previous = this.model;
     this.model = { settingsKey, manifest, decoder, encoder, release: releaseAll, router, info };
@@ -147,6 +150,29 @@ export class InferenceEngine {
     const t0 = now();
     const { key, entry, hit, fallback } = await this.embedding(model, request.image, request.imageRef, request.normalization, report, signal);
     return { key, cacheHit: hit, source: entry.source, ms: now() - t0, ...(fallback ? { fallback } : {}) };
+  }
+
+  /**
+   * 3D: the decoder on a box in model input pixels, on an embedding that an `embed` request cached (the 3D
+   * protocol derives each slice's box from its neighbour's mask in model space, so no image box exists).
+   */
+  async decode(request: DecodeRequest): Promise<DecodeResult> {
+    const model = this.loaded();
+    const entry = await this.cache?.get(request.key);
+    if (!entry) {
+      throw new MedSamError('INFERENCE_FAILED', "the slice's embedding left the embedding cache before its box was decoded: raise medsam.embeddingCacheBytes");
+    }
+    const t0 = now();
+    const mask = await decodeModelBox(model.decoder, model.manifest, entry.embedding, entry.prepared, request.modelBox);
+    return {
+      mask: mask.data,
+      rows: mask.rows,
+      columns: mask.columns,
+      normalization: entry.normalization,
+      modelIdentity: model.info.identity,
+      embeddingSource: entry.source,
+      decodeMs: now() - t0,
+    };
   }
 
   clearCache(): void {

@@ -34,6 +34,9 @@ async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>, signa
       case 'embed':
         send({ type: 'embedded', id, result: await engine.embed(request.request, report, signal) });
         break;
+      case 'decode':
+        send({ type: 'decoded', id, result: await engine.decode(request.request) });
+        break;
       case 'clearCache':
         engine.clearCache();
         send({ type: 'cleared', id });

@@ -3,7 +3,7 @@
  * each with exactly one `result` or `error` of that id, and may send `progress` messages for it before.
  * Everything here must survive structured cloning (no classes, no functions).
  */
-import type { Box, CheckedBox, MaskSummary, MedSamErrorCode, NormalizationRecord, NormalizationSpec, SourceImage } from '@medsam-ohif/core';
+import type { Box, CheckedBox, MaskSummary, MedSamErrorCode, NormalizationRecord, NormalizationSpec, PixelBox, PreprocessingProfile, SourceImage } from '@medsam-ohif/core';
 import type { BackendName, EmbeddingDatatype, EncoderBackend } from '../config';
 
 /** The inference service, as the worker reaches it (absolute URL). */
@@ -67,6 +67,9 @@ export interface ModelInfo {
   readonly encoder?: EncoderStatus;
   /** What embedding cache keys start with: the same for the browser's and the service's encoder (see embeddingKey.ts). */
   readonly embeddingIdentity?: string;
+  /** How a slice maps onto the model input (the 3D protocol derives boxes in model pixels on the main thread). */
+  readonly profile?: PreprocessingProfile;
+  readonly inputSize?: number;
 }
 
 /** Which image an embedding belongs to. */
@@ -116,11 +119,31 @@ export interface EmbedResult {
   readonly ms: number;
 }
 
+/**
+ * 3D: the decoder on a box already in model input pixels, on an embedding an `embed` request put in the cache
+ * (its `key`). The mask comes back on the slice's grid.
+ */
+export interface DecodeRequest {
+  readonly key: string;
+  readonly modelBox: PixelBox;
+}
+
+export interface DecodeResult {
+  readonly mask: Uint8Array;
+  readonly rows: number;
+  readonly columns: number;
+  readonly normalization: NormalizationRecord;
+  readonly modelIdentity: string;
+  readonly embeddingSource: EmbeddingSource;
+  readonly decodeMs: number;
+}
+
 export type WorkerRequest =
   | { readonly type: 'load'; readonly id: number; readonly settings: WorkerSettings }
   | { readonly type: 'segment'; readonly id: number; readonly request: SegmentRequest }
   | { readonly type: 'clearCache'; readonly id: number }
   | { readonly type: 'embed'; readonly id: number; readonly request: EmbedRequest }
+  | { readonly type: 'decode'; readonly id: number; readonly request: DecodeRequest }
   /** Stops request `target` (waiting, or a service call in flight); it then fails with CANCELLED. Not answered. */
   | { readonly type: 'cancel'; readonly id: number; readonly target: number };
 
@@ -146,13 +169,14 @@ export type WorkerResponse =
   | { readonly type: 'cleared'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly error: WireError }
   | { readonly type: 'embedded'; readonly id: number; readonly result: EmbedResult }
+  | { readonly type: 'decoded'; readonly id: number; readonly result: DecodeResult }
   /** Unsolicited (id 0): the embedding cache's keys changed. */
   | { readonly type: 'cacheKeys'; readonly id: 0; readonly keys: readonly string[] }
   /** Unsolicited (id 0): where embeddings come from changed (e.g. "auto" fell back to the browser). */
   | { readonly type: 'encoderStatus'; readonly id: 0; readonly status: EncoderStatus };
 
-const REQUEST_TYPES = new Set(['load', 'segment', 'clearCache', 'embed', 'cancel']);
-const RESPONSE_TYPES = new Set(['progress', 'loaded', 'segmented', 'cleared', 'error', 'embedded', 'cacheKeys', 'encoderStatus']);
+const REQUEST_TYPES = new Set(['load', 'segment', 'clearCache', 'embed', 'decode', 'cancel']);
+const RESPONSE_TYPES = new Set(['progress', 'loaded', 'segmented', 'cleared', 'error', 'embedded', 'decoded', 'cacheKeys', 'encoderStatus']);
 
 function hasIdAndType(data: unknown, types: Set<string>): data is { type: string; id: number } {
   if (typeof data !== 'object' || data === null) return false;
@@ -180,7 +204,7 @@ export function toWireError(e: unknown): WireError {
  * in (the sender owns that copy: it is never a view of cornerstone's cache).
  */
 export function transferablesOf(message: WorkerResponse | WorkerRequest): Transferable[] {
-  if (message.type === 'segmented') return [message.result.mask.buffer as ArrayBuffer];
+  if (message.type === 'segmented' || message.type === 'decoded') return [message.result.mask.buffer as ArrayBuffer];
   if (message.type === 'segment' || message.type === 'embed') return [message.request.image.pixels.buffer as ArrayBuffer];
   return [];
 }

@@ -1,0 +1,112 @@
+import React, { useSyncExternalStore } from 'react';
+import { MARK_FIRST_KEY_LABEL, MARK_LAST_KEY_LABEL, SEGMENT_3D_KEY_LABEL } from '../host/segment3dKeys';
+import type { Volume3dRun, Volume3dResultView } from '../volume3d/state';
+import type { Volume3dController } from '../volume3d/Volume3dController';
+import { ErrorBox } from './ErrorBox';
+import { formatMs } from './format';
+import { styles } from './styles';
+
+const PHASE_TEXT: Record<Volume3dResultView['phase'], string> = {
+  preview: '3D preview: scroll through it; Enter accepts every slice, Esc discards',
+  accepted: '3D result accepted (one Ctrl+Z takes back every slice)',
+  discarded: '3D preview discarded',
+  undone: '3D accept undone',
+};
+
+const image = (slice: number | null) => (slice === null ? 'not set' : `image ${slice + 1}`);
+
+function RunLine({ run, onCancel }: { run: Extract<Volume3dRun, { status: 'running' }>; onCancel: () => void }) {
+  const left = run.msLeft === null ? 'estimating the time left' : `about ${formatMs(run.msLeft)} left${run.mode === 'one-box' ? ' at most' : ''}`;
+  return (
+    <div data-cy="medsam-3d-running">
+      <div>
+        {run.cancelling ? 'Cancelling after this slice…' : `Segmenting in 3D: ${run.done} of ${run.planned || '…'} slices, ${left}`}
+      </div>
+      <progress style={{ display: 'block', width: '100%' }} value={run.done} max={Math.max(1, run.planned)} data-cy="medsam-3d-progress" />
+      <div style={styles.row}>
+        <button style={styles.button} onClick={onCancel} disabled={run.cancelling} data-cy="medsam-3d-cancel">
+          Cancel (keeps the slices done)
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ResultLines({ result, onAccept, onReject }: { result: Volume3dResultView; onAccept: () => void; onReject: () => void }) {
+  const extent = result.extent ? `images ${result.extent[0] + 1} to ${result.extent[1] + 1} of ${result.imageCount}` : 'no image';
+  const rows: [string, string][] = [
+    ['Slices', `${result.slices.filter((s) => s.areaPixels > 0).length} with a mask (${extent})`],
+    ['Volume', result.volumeMl === null ? result.volumeNote : `${result.volumeMl.toFixed(result.volumeMl < 10 ? 2 : 1)} mL, ${result.voxels} voxels (${result.volumeNote})`],
+    ['Prompt', result.mode === 'box3d' ? `MedSAM's 3D box: the box on image ${result.keySlice + 1}, range images ${result.range![0] + 1} to ${result.range![1] + 1}` : `one box on image ${result.keySlice + 1}, no range`],
+    ['Stopped', `${result.stops.up} ${result.stops.down}`],
+    ['Time', formatMs(result.totalMs)],
+  ];
+  if (result.segmentIndex !== null) rows.push(['Segment', `${result.segmentIndex}${result.segmentLabel ? ` "${result.segmentLabel}"` : ''}${result.overlap === 'kept' ? ', other segments kept whole' : ''}`]);
+  return (
+    <div data-cy="medsam-3d-result" data-phase={result.phase}>
+      <div style={styles.value} data-cy="medsam-3d-phase">
+        {PHASE_TEXT[result.phase]}
+        {result.cancelled ? ' (cancelled part-way)' : ''}
+      </div>
+      <table style={styles.table}>
+        <tbody>
+          {rows.map(([label, value]) => (
+            <tr key={label}>
+              <td style={styles.cellLabel}>{label}</td>
+              <td data-cy={`medsam-3d-${label.toLowerCase()}`}>{value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {result.phase === 'preview' && (
+        <div style={styles.row}>
+          <button style={styles.primary} onClick={onAccept} data-cy="medsam-3d-accept">
+            Accept all slices (Enter)
+          </button>
+          <button style={styles.button} onClick={onReject} data-cy="medsam-3d-reject">
+            Discard (Esc)
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** "Segment in 3D": the range marks, the run's progress with the time left, and the 3D result. */
+export function Volume3dSection({ volume3d }: { volume3d: Volume3dController }) {
+  const state = useSyncExternalStore(volume3d.store.subscribe, volume3d.store.getState);
+  const { marks, run, result } = state;
+  return (
+    <div style={styles.section} data-cy="medsam-3d">
+      <div style={styles.heading}>3D</div>
+      <div style={styles.muted}>
+        After a box: "Segment in 3D" follows the structure up and down the series. Mark a first and last image to keep it inside a range
+        (MedSAM's 3D box).
+      </div>
+      <div data-cy="medsam-3d-range">
+        Range: {marks.first === null && marks.last === null ? 'none (stops where the structure ends)' : `first ${image(marks.first)}, last ${image(marks.last)}`}
+      </div>
+      <div style={styles.row}>
+        <button style={styles.button} onClick={() => volume3d.mark('first')} data-cy="medsam-3d-mark-first">
+          Mark first ({MARK_FIRST_KEY_LABEL})
+        </button>
+        <button style={styles.button} onClick={() => volume3d.mark('last')} data-cy="medsam-3d-mark-last">
+          Mark last ({MARK_LAST_KEY_LABEL})
+        </button>
+        {(marks.first !== null || marks.last !== null) && (
+          <button style={styles.button} onClick={() => volume3d.clearMarks()} data-cy="medsam-3d-clear-range">
+            Clear range
+          </button>
+        )}
+      </div>
+      <div style={styles.row}>
+        <button style={styles.primary} onClick={() => void volume3d.segment()} disabled={run.status === 'running'} data-cy="medsam-3d-run">
+          Segment in 3D ({SEGMENT_3D_KEY_LABEL})
+        </button>
+      </div>
+      {state.error && <ErrorBox error={state.error} onDismiss={() => volume3d.store.update({ error: null })} dataCy="medsam-3d-error" />}
+      {run.status === 'running' && <RunLine run={run} onCancel={() => volume3d.cancel()} />}
+      {result && <ResultLines result={result} onAccept={() => volume3d.accept()} onReject={() => volume3d.reject()} />}
+    </div>
+  );
+}

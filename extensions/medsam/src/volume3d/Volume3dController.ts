@@ -1,0 +1,332 @@
+import { getEnabledElementByViewportId, metaData } from '@cornerstonejs/core';
+import { segmentation as csSegmentation } from '@cornerstonejs/tools';
+import {
+  checkBox,
+  modelInputTransform,
+  segmentBox3D,
+  segmentFromOneBox,
+  type Box,
+  type RunHooks,
+  type SourceImage,
+  type Vector3,
+  type VolumeSegmentation,
+} from '@medsam-ohif/core';
+import { displaySetFor } from '../controller/embeddingInput';
+import { PREVIEW_LABEL } from '../controller/MedSamController';
+import type { ModelLoader } from '../controller/ModelLoader';
+import type { MedSamState } from '../controller/state';
+import { Store } from '../controller/Store';
+import type { NormalizationPolicy } from '../image/normalizationPolicy';
+import type { InferenceClient } from '../inference/InferenceClient';
+import { viewportSlices, type ViewportSlices } from '../prefetch/viewportSlices';
+import type { SegAlgorithm } from '../seg';
+import { recordAccept } from '../segmentation/history';
+import { labelmapEditor, type LabelmapEdit } from '../segmentation/LabelmapEditor';
+import { giveSegmentOwnLayer, keepsOverlap } from '../segmentation/ownLayer';
+import type { SegmentationTargets } from '../segmentation/segmentationTarget';
+import type { UnsavedChanges } from '../session/UnsavedChanges';
+import type { Services } from '../types/ohif';
+import { GlueError, toPlainError } from '../utils/plainError';
+import type { DecodeResult, ImageRef } from '../worker/protocol';
+import { measureVolume, msLeft, stopInWords, type SlicePlane } from './describe';
+import { initialVolume3dState, type Volume3dMode, type Volume3dPhase, type Volume3dResultView, type Volume3dState } from './state';
+import { workerSliceModel } from './workerSliceModel';
+
+const PREVIEW_COLOR: [number, number, number, number] = [255, 215, 0, 255];
+
+export interface Volume3dDeps {
+  readonly services: Services;
+  /** The 2D flow's state: its last result gives the box "Segment in 3D" starts from. */
+  readonly medsam: Store<MedSamState>;
+  readonly model: ModelLoader;
+  readonly client: InferenceClient;
+  readonly policy: NormalizationPolicy;
+  readonly targets: SegmentationTargets;
+  readonly readImage: (imageId: string) => Promise<{ image: SourceImage; ref: ImageRef }>;
+  readonly unsaved: UnsavedChanges;
+  /** The open 2D preview gives way to the 3D one: its voxels reverted, its segmentation handed over. */
+  readonly handOver2dPreview: () => { segmentationId: string; createdSegmentation: boolean } | null;
+  /** What a saved SEG records about the segment (store/provenance.ts). */
+  readonly recordProvenance: (segmentationId: string, segmentIndex: number, provenance: { algorithm: SegAlgorithm; normalization: NonNullable<Volume3dResultView['normalization']> }) => void;
+}
+
+interface SlicePreview {
+  readonly slice: number;
+  readonly imageId: string;
+  readonly mask: Uint8Array;
+  readonly edit: LabelmapEdit;
+}
+
+interface Preview3d {
+  readonly segmentationId: string;
+  /** The segmentation was made for this preview: discarding it removes it again. */
+  readonly createdSegmentation: boolean;
+  readonly slices: SlicePreview[];
+}
+
+/** A box the 2D flow segmented last (image pixels) and the image it was drawn on. */
+interface LastBox {
+  readonly imageId: string;
+  readonly box: Box;
+}
+
+const lo = (s: string) => (s.length > 64 ? s.slice(0, 64) : s);
+
+function planeOf(imageId: string): SlicePlane {
+  const plane = metaData.get('imagePlaneModule', imageId) as { imagePositionPatient?: number[]; rowCosines?: number[]; columnCosines?: number[] } | undefined;
+  const position = plane?.imagePositionPatient?.length === 3 ? (plane.imagePositionPatient as unknown as Vector3) : null;
+  const orientation = plane?.rowCosines?.length === 3 && plane.columnCosines?.length === 3 ? [...plane.rowCosines, ...plane.columnCosines] : null;
+  return { position, orientation };
+}
+
+/**
+ * "Segment in 3D": from the last 2D box, MedSAM's 3D protocol (core/src/pipeline/volume) on the worker, slice
+ * after slice into ONE preview over all its slices (value 255, as the 2D preview); Enter accepts every slice into
+ * the target segment as one history entry, Esc drops them all, Cancel keeps the slices done as the preview.
+ * With a first and last image marked it is MedSAM's 3D box (the range); without, one box and our stop rules.
+ */
+export class Volume3dController {
+  readonly store = new Store<Volume3dState>(initialVolume3dState);
+  private preview: Preview3d | null = null;
+  private abort: AbortController | null = null;
+  private job = 0;
+  private lastBox: LastBox | null = null;
+  private seenResult: MedSamState['result'] = null;
+
+  constructor(private readonly deps: Volume3dDeps) {
+    deps.medsam.subscribe(() => {
+      const result = deps.medsam.getState().result;
+      if (!result || result === this.seenResult) return;
+      this.seenResult = result;
+      this.lastBox = { imageId: result.imageId, box: result.box };
+    });
+  }
+
+  hasPreview(): boolean {
+    return this.preview !== null;
+  }
+
+  isRunning(): boolean {
+    return this.store.getState().run.status === 'running';
+  }
+
+  /** Marks the active viewport's shown image as the range's first or last. */
+  mark(which: 'first' | 'last'): void {
+    try {
+      const { viewportId, slices } = this.activeSlices();
+      const displaySetUid = displaySetFor(this.deps.services, viewportId, slices.imageIds[slices.current]).displaySetInstanceUID;
+      this.store.update((s) => {
+        const kept = s.marks.displaySetUid === displaySetUid ? s.marks : { first: null, last: null };
+        return { error: null, marks: { ...kept, [which]: slices.current, displaySetUid } };
+      });
+    } catch (e) {
+      this.store.update({ error: toPlainError(e) });
+    }
+  }
+
+  clearMarks(): void {
+    this.store.update({ marks: initialVolume3dState.marks });
+  }
+
+  /** Runs the 3D prompt from the last box; `range` (0-based, inclusive) overrides the marks. */
+  async segment(options: { range?: readonly [number, number] } = {}): Promise<void> {
+    if (this.isRunning()) return;
+    const job = ++this.job;
+    this.discardPreview();
+    const abort = new AbortController();
+    this.abort = abort;
+    const startedAt = Date.now();
+    const kept = this.store.getState().result;
+    this.store.update({ error: null, result: kept?.phase === 'accepted' ? kept : null });
+    try {
+      const last = this.lastBox;
+      if (!last) throw new GlueError('NO_IMAGE', 'there is no box yet: draw a box around the structure on one slice, then press "Segment in 3D"');
+      const { viewportId, slices } = this.activeSlices();
+      const keySlice = slices.imageIds.indexOf(last.imageId);
+      if (keySlice < 0) throw new GlueError('NO_IMAGE', 'the last box was drawn on another series than the active viewport shows: draw the box in this viewport');
+      const displaySet = displaySetFor(this.deps.services, viewportId, last.imageId);
+      const range = options.range ?? this.markedRange(displaySet.displaySetInstanceUID);
+      if (range && (keySlice < range[0] || keySlice > range[1])) {
+        throw new GlueError('NO_IMAGE', `the box is on image ${keySlice + 1}, outside the marked range (images ${range[0] + 1} to ${range[1] + 1}): mark a range around it`);
+      }
+      const mode: Volume3dMode = range ? 'box3d' : 'one-box';
+      this.store.update({ run: { status: 'running', mode, startedAt, done: 0, planned: 0, msLeft: null, cancelling: false } });
+
+      const info = await this.deps.model.ensure();
+      if (!info.profile || !info.inputSize) throw new GlueError('CONFIG', 'the inference worker did not say how slices map onto the model input; reload the page');
+      const { image: keyImage } = await this.deps.readImage(last.imageId);
+      const box = checkBox(last.box, keyImage.rows, keyImage.columns).box;
+      if (job !== this.job) return;
+      const handed = this.deps.handOver2dPreview();
+      const target = handed ? { segmentationId: handed.segmentationId, created: handed.createdSegmentation } : await this.deps.targets.ensure(viewportId, displaySet, last.imageId);
+      const { segmentationId } = target;
+      const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;
+      try {
+        csSegmentation.config.color.setSegmentIndexColor(viewportId, segmentationId, PREVIEW_LABEL, PREVIEW_COLOR);
+      } catch {
+        // the preview still shows, in the colour table's own colour for that value
+      }
+      const preview: Preview3d = { segmentationId, createdSegmentation: target.created, slices: [] };
+      this.preview = preview;
+
+      let provenance: Omit<DecodeResult, 'mask'> | null = null;
+      const seriesIds = displaySet.imageIds ?? slices.imageIds;
+      const model = workerSliceModel({
+        client: this.deps.client,
+        imageIds: slices.imageIds,
+        readImage: this.deps.readImage,
+        normalizationFor: (image) => this.deps.policy.specFor(image, { key: displaySet.displaySetInstanceUID, imageIds: seriesIds }),
+        signal: abort.signal,
+        onDecoded: (r) => (provenance ??= r),
+      });
+      const hooks: RunHooks = {
+        signal: abort.signal,
+        lookahead: 1,
+        onSlice: (progress, result) => {
+          if (job !== this.job) return;
+          const imageId = slices.imageIds[result.slice];
+          // Every kept slice is shown at once: the reader scrolls through the preview as it grows.
+          const edit = labelmapEditor.write(segmentationId, layerSegment, imageId, result.mask.data, PREVIEW_LABEL);
+          preview.slices.push({ slice: result.slice, imageId, mask: result.mask.data, edit });
+          this.store.update((s) => ({
+            run: s.run.status === 'running' ? { ...s.run, done: progress.done, planned: progress.planned, msLeft: msLeft(progress.done, progress.planned, progress.elapsedMs) } : s.run,
+          }));
+        },
+      };
+      const shape = { transform: modelInputTransform(info.profile, info.inputSize, keyImage.rows, keyImage.columns), sliceCount: slices.imageIds.length };
+      let outcome: VolumeSegmentation | null = null;
+      try {
+        outcome = range ? await segmentBox3D(model, shape, { box, range, startSlice: keySlice }, hooks) : await segmentFromOneBox(model, shape, { box, slice: keySlice }, {}, hooks);
+      } catch (e) {
+        // Cancelled while a slice was being embedded: the slices done stay the preview.
+        if (!abort.signal.aborted) throw e;
+      }
+      if (job !== this.job) return;
+      const done = [...preview.slices].sort((a, b) => a.slice - b.slice);
+      const areas = done.map((s) => ({ slice: s.slice, imageId: s.imageId, areaPixels: s.mask.reduce((n, v) => n + (v ? 1 : 0), 0) }));
+      const withVoxels = areas.filter((s) => s.areaPixels > 0);
+      const measured = measureVolume(areas, keyImage.pixelSpacing, slices.imageIds.map(planeOf));
+      const cancelledWords = 'Cancelled: the slices done so far are the preview.';
+      const p = provenance as Omit<DecodeResult, 'mask'> | null;
+      const view: Volume3dResultView = {
+        phase: 'preview',
+        mode,
+        keySlice,
+        box,
+        range: range ?? null,
+        slices: areas,
+        imageCount: slices.imageIds.length,
+        extent: withVoxels.length ? [withVoxels[0].slice, withVoxels[withVoxels.length - 1].slice] : null,
+        voxels: areas.reduce((n, s) => n + s.areaPixels, 0),
+        volumeMl: measured.ml,
+        volumeNote: measured.note,
+        stops: outcome ? { up: stopInWords('up', outcome.stops.up), down: stopInWords('down', outcome.stops.down) } : { up: cancelledWords, down: cancelledWords },
+        cancelled: outcome ? outcome.cancelled : true,
+        totalMs: Date.now() - startedAt,
+        modelIdentity: p?.modelIdentity ?? null,
+        normalization: p?.normalization ?? null,
+        embeddingSource: p?.embeddingSource ?? null,
+        segmentationId,
+        segmentIndex: null,
+        segmentLabel: null,
+      };
+      this.store.update({ run: { status: 'idle' }, result: view });
+    } catch (e) {
+      if (job !== this.job) return;
+      this.discardPreview();
+      this.store.update({ run: { status: 'idle' }, error: toPlainError(e) });
+    } finally {
+      if (this.abort === abort) this.abort = null;
+    }
+  }
+
+  /** Stops the run between slices (or the slice being embedded); the slices done stay the preview. */
+  cancel(): void {
+    if (!this.abort || this.abort.signal.aborted) return;
+    this.abort.abort();
+    this.store.update((s) => ({ run: s.run.status === 'running' ? { ...s.run, cancelling: true } : s.run }));
+  }
+
+  /** Enter: every slice of the preview into the target segment, as one undo step. */
+  accept(options: { newSegment?: boolean; replace?: boolean } = {}): void {
+    const preview = this.preview;
+    if (!preview || this.isRunning()) return;
+    this.preview = null;
+    try {
+      [...preview.slices].reverse().forEach((s) => labelmapEditor.revert(s.edit));
+      const { segmentationId } = preview;
+      const segment = this.deps.targets.segmentForAccept(segmentationId, options.newSegment === true);
+      const covered = preview.slices.reduce((n, s) => n + labelmapEditor.othersUnder(segmentationId, segment.segmentIndex, s.imageId, s.mask), 0);
+      const overlap = covered === 0 ? 'none' : options.replace === true || !keepsOverlap(segmentationId) ? 'replaced' : 'kept';
+      if (overlap === 'kept') giveSegmentOwnLayer(segmentationId, segment.segmentIndex);
+      const edits = preview.slices.map((s) => labelmapEditor.write(segmentationId, segment.segmentIndex, s.imageId, s.mask));
+      this.deps.unsaved.mark(segmentationId, segment.segmentIndex);
+      recordAccept(edits, (undone) => {
+        this.deps.unsaved.mark(segmentationId, segment.segmentIndex);
+        this.setPhase(undone ? 'undone' : 'accepted');
+      });
+      const result = this.store.getState().result;
+      if (result?.modelIdentity && result.normalization) {
+        const info = this.deps.medsam.getState().model;
+        const name = info.status === 'ready' && info.info.identity === result.modelIdentity ? info.info.name : result.modelIdentity.split('@')[0];
+        this.deps.recordProvenance(segmentationId, segment.segmentIndex, {
+          algorithm: { name: 'MedSAM', modelName: lo(name), modelVersion: lo(result.modelIdentity) },
+          normalization: result.normalization,
+        });
+      }
+      this.store.update((s) => ({ result: s.result && { ...s.result, phase: 'accepted', segmentIndex: segment.segmentIndex, segmentLabel: segment.label, overlap } }));
+    } catch (e) {
+      this.store.update({ error: toPlainError(e) });
+    }
+  }
+
+  /** Esc: every slice of the preview disappears (a run in progress stops first). */
+  reject(): void {
+    if (this.isRunning()) {
+      this.job++;
+      this.abort?.abort();
+      this.store.update({ run: { status: 'idle' } });
+    }
+    if (this.discardPreview()) this.setPhase('discarded');
+  }
+
+  /** OHIF destroys all segmentations on mode exit: forget anything that points into them. */
+  onModeExit(): void {
+    this.job++;
+    this.abort?.abort();
+    this.preview = null;
+    this.lastBox = null;
+    this.store.update({ ...initialVolume3dState });
+  }
+
+  private markedRange(displaySetUid: string): [number, number] | null {
+    const { first, last, displaySetUid: markedOn } = this.store.getState().marks;
+    if (first === null || last === null || markedOn !== displaySetUid) return null;
+    return first <= last ? [first, last] : [last, first];
+  }
+
+  private activeSlices(): { viewportId: string; slices: ViewportSlices } {
+    const viewportId = this.deps.services.viewportGridService.getActiveViewportId();
+    if (!viewportId) throw new GlueError('NO_IMAGE', 'no viewport is active');
+    const slices = viewportSlices(getEnabledElementByViewportId(viewportId)?.viewport);
+    if (!slices) throw new GlueError('NOT_ACQUISITION_PLANE', 'the active viewport shows no acquired slice (a reformatted view): 3D runs on the original slices');
+    return { viewportId, slices };
+  }
+
+  private discardPreview(): boolean {
+    const preview = this.preview;
+    if (!preview) return false;
+    this.preview = null;
+    try {
+      if (preview.createdSegmentation) this.deps.services.segmentationService.remove(preview.segmentationId);
+      else [...preview.slices].reverse().forEach((s) => labelmapEditor.revert(s.edit));
+    } catch {
+      // the segmentation is gone (e.g. deleted in OHIF's panel): nothing left to restore
+    }
+    return true;
+  }
+
+  private setPhase(phase: Volume3dPhase): void {
+    this.store.update((s) => ({ result: s.result && { ...s.result, phase } }));
+  }
+}
