@@ -1,0 +1,77 @@
+// Held-out evaluation for the fine-tuning proof, run as a plain Node program (onnxruntime-node needs Node's
+// own typed arrays, which jest's sandbox replaces): the product pipeline — DICOM reader, prepareImage, the
+// manifest's encoder and decoder, segmentBox — on phantom studies, box = the truth's bounding box.
+//   node finetuneHeldOut.cjs <studies dir> <manifest.json>[,<manifest.json>…]  →  JSON {manifest: {structure: mean Dice}}
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readDicomImage } from '../../core/src/io/readDicom';
+import { loadModelPart } from '../../core/src/pipeline/modelLoader';
+import { parseManifest } from '../../core/src/pipeline/manifest';
+import { prepareImage, segmentBox, sessionEncoder } from '../../core/src/pipeline/predictor';
+import { createOrtNodeBackend } from '../../core/src/runtimes/ortNode';
+import { nodeModelSource } from '../../core/src/runtimes/nodeModelSource';
+import { readNpyU8, type PhantomStudy } from './finetunePhantoms';
+
+/** The structures scored: the new one (BODY) and organs the test model was trained on (phantom label ids). */
+export const SCORED: Record<string, (label: number) => boolean> = {
+  BODY: (l) => l > 0,
+  liver: (l) => l === 4 || l === 11,
+  spleen: (l) => l === 5,
+  kidney_left: (l) => l === 7,
+};
+/** As the test model's own evaluation: smaller cross-sections are not scored. */
+const MIN_AREA = 300;
+
+function dice(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    inter += a[i] & b[i];
+    sum += a[i] + b[i];
+  }
+  return sum === 0 ? 1 : (2 * inter) / sum;
+}
+
+async function evaluate(dir: string, manifestPath: string): Promise<Record<string, number>> {
+  const studies = (JSON.parse(readFileSync(join(dir, 'studies.json'), 'utf8')) as { studies: PhantomStudy[] }).studies;
+  const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
+  const backend = createOrtNodeBackend({ threads: 2 });
+  const source = nodeModelSource(manifestPath);
+  const [encoder, decoder] = await Promise.all([loadModelPart(manifest, 'encoder', source, backend), loadModelPart(manifest, 'decoder', source, backend)]);
+  const scores: Record<string, number[]> = {};
+  for (const study of studies) {
+    const labels = readNpyU8(join(dir, study.labels));
+    const [, rows, columns] = labels.shape;
+    for (const [i, slice] of study.slices.entries()) {
+      const prepared = prepareImage(readDicomImage(new Uint8Array(readFileSync(join(dir, slice.file)))), manifest);
+      const embedding = await sessionEncoder(encoder, manifest).encode(prepared);
+      const plane = labels.data.subarray(i * rows * columns, (i + 1) * rows * columns);
+      for (const [name, inside] of Object.entries(SCORED)) {
+        const truth = Uint8Array.from(plane, (l) => (inside(l) ? 1 : 0));
+        let x0 = columns, y0 = rows, x1 = -1, y1 = -1, area = 0;
+        truth.forEach((v, k) => {
+          if (!v) return;
+          const r = Math.floor(k / columns), c = k % columns;
+          x0 = Math.min(x0, c); x1 = Math.max(x1, c); y0 = Math.min(y0, r); y1 = Math.max(y1, r); area++;
+        });
+        if (area < MIN_AREA) continue;
+        const result = await segmentBox(decoder, manifest, embedding, prepared, { x0, y0, x1, y1 });
+        (scores[name] ??= []).push(dice(result.mask.data, truth));
+      }
+    }
+  }
+  await Promise.all([encoder.release(), decoder.release()]);
+  return Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]));
+}
+
+async function main() {
+  const [dir, manifests] = process.argv.slice(2);
+  const out: Record<string, Record<string, number>> = {};
+  for (const m of manifests.split(',')) out[m] = await evaluate(dir, m);
+  process.stdout.write(JSON.stringify(out));
+}
+
+if (require.main === module) main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
