@@ -84,7 +84,10 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
     const preview = await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000);
     expect(preview.error).toBeNull();
     if (!setup.ui) await run(page, 'medsamAccept', { newSegment });
-    else if (newSegment) await page.click('[data-cy="medsam-accept-new"]');
+    // The panel's button while our panel is shown (OHIF shows its own segmentation panel after loading a SEG),
+    // else the button's hotkey.
+    else if (newSegment && (await page.isVisible('[data-cy="medsam-accept-new"]'))) await page.click('[data-cy="medsam-accept-new"]');
+    else if (newSegment) await page.keyboard.press('Shift+Enter');
     else await page.keyboard.press('Enter');
     const accepted = await waitForState(page, "s.result?.phase === 'accepted'", 10_000);
     lastOverlap = { overlaps: [...(preview.result?.overlaps ?? [])], overlap: accepted.result?.overlap };
