@@ -1,8 +1,9 @@
 // Leaving with unsaved MedSAM segments, and coming back to them. OHIF's back arrow asks first (Cancel stays
 // with every voxel, OK goes to the study list); the unsaved segmentation is kept as a local draft in the
 // browser (IndexedDB) and offered back when the study is opened again, after the back arrow or a reload:
-// Restore brings back every voxel and segment into OHIF's segmentation service, Save stores them in the
-// PACS (read back with pydicom) and removes the draft; Discard removes it too.
+// Restore brings back every voxel of every segment (a lesion inside the liver included: overlap stays whole)
+// into OHIF's segmentation service, Save stores them in the PACS (read back with pydicom) and removes the
+// draft; Discard removes it too.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,10 +14,10 @@ import { medsamAppConfigJs } from './medsam/appConfig';
 import { maskBox, readPhantomLabels, structureMask, type LabelVolume } from './medsam/groundTruth';
 import { showInstance, waitForState } from './medsam/medsamPage';
 import { fetchInstanceFile } from './medsam/pacs';
-import { decodeSlices, readSegmentationVoxels, type SaveOutcomeView, type SegmentationVoxels } from './medsam/segPage';
+import { decodeSegmentMasks, readSegmentMasks, type SaveOutcomeView, type SegmentMasks } from './medsam/segPage';
 
 const MODEL_FILE = path.resolve(repoRoot, 'models/test-tiny/manifest.json');
-const ORGANS = ['liver', 'spleen', 'kidney_left', 'kidney_right'];
+const ORGANS = ['liver', 'spleen', 'liver_lesion', 'kidney_right'];
 
 jest.setTimeout(600_000);
 
@@ -31,8 +32,6 @@ interface DraftSummary {
   segmentationId: string;
   updatedAt: number;
   segments: { segmentIndex: number; label: string; slices: number }[];
-  /** Voxels over every segment and slice (the odd run lengths). */
-  voxels: number;
 }
 
 /** The drafts in the page's IndexedDB, read as any page script could (never creates the database). */
@@ -57,7 +56,6 @@ function storedDrafts(page: Page): Promise<DraftSummary[]> {
                 segmentationId: d.segmentationId,
                 updatedAt: d.updatedAt,
                 segments: d.segments.map((s: any) => ({ segmentIndex: s.segmentIndex, label: s.label, slices: s.slices.length })),
-                voxels: d.segments.flatMap((s: any) => s.slices).reduce((n: number, sl: { runs: Uint32Array }) => n + sl.runs.reduce((m, r, k) => (k % 2 ? m + r : m), 0), 0),
               })),
             );
           };
@@ -79,10 +77,16 @@ async function waitForDrafts(page: Page, predicate: (d: DraftSummary[]) => boole
 }
 
 const sha256 = (a: Uint8Array) => createHash('sha256').update(a).digest('hex');
-function counts(labels: Uint8Array): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const v of labels) if (v !== 0) out[v] = (out[v] ?? 0) + 1;
-  return out;
+const ones = (m: Uint8Array) => m.reduce((n, v) => n + v, 0);
+/** Voxels two segments share (on any slice). */
+function shared(masks: SegmentMasks, a: number, b: number): number {
+  const decoded = decodeSegmentMasks(masks);
+  let n = 0;
+  for (const [sop, ma] of decoded.get(a) ?? []) {
+    const mb = decoded.get(b)?.get(sop);
+    if (mb) for (let i = 0; i < ma.length; i++) n += ma[i] & mb[i];
+  }
+  return n;
 }
 
 /** The slice holding every organ of the test with the most of the smallest one. */
@@ -201,7 +205,8 @@ describe('leaving with unsaved MedSAM segments asks first; a local draft brings 
     await stack?.stop();
   });
 
-  let before: SegmentationVoxels;
+  /** Every segment's own mask per slice, read before leaving: what a restore must give back. */
+  let before: SegmentMasks;
   let segmentationId: string;
 
   it('two segments accepted are kept as a local draft while the reader works', async () => {
@@ -209,8 +214,8 @@ describe('leaving with unsaved MedSAM segments asks first; a local draft brings 
     const indices = [await accept(at, 'liver', false), await accept(at, 'spleen', true)];
     [segmentationId] = await segmentationIds();
     expect(indices).toEqual([1, 2]);
-    before = await readSegmentationVoxels(page(), segmentationId);
-    expect(Object.keys(before.slices)).toHaveLength(1);
+    before = await readSegmentMasks(page(), segmentationId);
+    expect(Object.keys(before).sort()).toEqual(['1', '2']);
     const drafts = await waitForDrafts(page(), (d) => d.some((x) => x.segments.length === 2 && x.segments.every((s) => s.slices === 1)));
     expect(drafts).toHaveLength(1);
     expect(drafts[0]).toMatchObject({ segmentationId, segments: [{ segmentIndex: 1 }, { segmentIndex: 2 }] });
@@ -226,7 +231,7 @@ describe('leaving with unsaved MedSAM segments asks first; a local draft brings 
     await page().waitForTimeout(1000);
     expect(new URL(page().url()).pathname).toBe('/medsam');
     expect(await registered(segmentationId)).toEqual({ 1: expect.any(String), 2: expect.any(String) });
-    expect(await readSegmentationVoxels(page(), segmentationId)).toEqual(before);
+    expect(await readSegmentMasks(page(), segmentationId)).toEqual(before);
     expect(await unsavedText()).toMatch(/^2 segments changed/);
   });
 
@@ -252,25 +257,23 @@ describe('leaving with unsaved MedSAM segments asks first; a local draft brings 
     await page().waitForFunction((id) => !!(window as unknown as CommandWindow).services.segmentationService.getSegmentation(id), segmentationId, { timeout: 30_000 });
     expect(await segmentationIds()).toEqual([segmentationId]);
     expect(Object.keys(await registered(segmentationId)).map(Number)).toEqual([1, 2]);
-    expect(await readSegmentationVoxels(page(), segmentationId)).toEqual(before);
+    expect(await readSegmentMasks(page(), segmentationId)).toEqual(before);
     await page().waitForFunction(() => !!document.querySelector('[data-cy="medsam-unsaved"]'), null, { timeout: 10_000 });
     expect(await unsavedText()).toBe('2 segments changed since the last save: not in the PACS yet.');
     await art.screenshot(page(), 'restored');
   });
 
-  it('more work after the restore (kidney into segment 2), then a reload: the page asks, and the draft comes back with it', async () => {
+  it('more work after the restore (a lesion inside the liver, kept whole), then a reload: the page asks, and the draft comes back with it', async () => {
     const at = { imageId: await showInstance(page(), sopUid), viewportId: await page().evaluate(() => (window as unknown as CommandWindow).services.viewportGridService.getActiveViewportId() as string) };
-    const restoredVoxels = (await storedDrafts(page()))[0].voxels;
-    const restored = before;
-    expect(await accept(at, 'kidney_left', false)).toBe(2);
-    before = await readSegmentationVoxels(page(), segmentationId);
-    expect(before).not.toEqual(restored);
-    await waitForDrafts(page(), (d) => d.length === 1 && d[0].segmentationId === segmentationId && d[0].voxels > restoredVoxels);
+    expect(await accept(at, 'liver_lesion', true)).toBe(3);
+    before = await readSegmentMasks(page(), segmentationId);
+    expect(shared(before, 1, 3)).toBeGreaterThan(0); // the liver keeps the lesion's voxels: overlap
+    await waitForDrafts(page(), (d) => d.length === 1 && d[0].segmentationId === segmentationId && d[0].segments.length === 3);
     await page().mouse.click(5, 5); // Chromium asks before unload only after a user gesture on the page
     expect(await reload()).toEqual(['beforeunload']);
-    await answerOffer('restore', 2);
-    expect(Object.keys(await registered(segmentationId)).map(Number)).toEqual([1, 2]);
-    expect(await readSegmentationVoxels(page(), segmentationId)).toEqual(before);
+    await answerOffer('restore', 3);
+    expect(Object.keys(await registered(segmentationId)).map(Number)).toEqual([1, 2, 3]);
+    expect(await readSegmentMasks(page(), segmentationId)).toEqual(before);
   });
 
   it('Save stores every restored segment in the PACS and removes the draft; opening again offers nothing', async () => {
@@ -278,15 +281,17 @@ describe('leaving with unsaved MedSAM segments asks first; a local draft brings 
     const outcome = (await run(page(), 'medsamSaveSegmentation', { segmentationId })) as SaveOutcomeView;
     expect(outcome.error).toBeUndefined();
     expect(outcome).toMatchObject({ ok: true, segmentationId });
-    expect(outcome.segments!.map((s) => s.segmentIndex)).toEqual([1, 2]);
+    expect(outcome.segments!.map((s) => s.segmentIndex)).toEqual([1, 2, 3]);
     const file = art.file('restored.dcm');
     fs.writeFileSync(file, await fetchInstanceFile(stack.orthancUrl, outcome.sopInstanceUID!));
     const stored = readWithPydicom(file);
     const number = new Map(outcome.segments!.map((s) => [s.segmentIndex, s.segmentNumber]));
-    const expected = new Map([...decodeSlices(before)].map(([sop, labels]) => [sop, labels.map((v) => (v === 0 ? 0 : (number.get(v) ?? 255)))]));
     expect(stored.segments.map((s) => s.number).sort()).toEqual([...number.values()].sort());
-    expect(Object.keys(stored.frames).sort()).toEqual([...expected.keys()].sort());
-    for (const [sop, labels] of expected) expect(stored.frames[sop]).toEqual({ counts: counts(labels), sha256: sha256(labels) });
+    for (const [index, bySop] of decodeSegmentMasks(before)) {
+      const frames = stored.segmentFrames[String(number.get(index))];
+      expect(Object.keys(frames).sort()).toEqual([...bySop.keys()].sort());
+      for (const [sop, mask] of bySop) expect(frames[sop]).toEqual({ count: ones(mask), sha256: sha256(mask) });
+    }
     expect(await unsavedText()).toBeNull();
     await waitForDrafts(page(), (d) => d.length === 0);
     await page().mouse.click(5, 5);

@@ -1,6 +1,7 @@
 // A draft back into the viewer: a labelmap segmentation for its series in OHIF's segmentation service, its
 // segments with their labels and colours, every voxel written through the same editor an accept uses.
 import { labelmapEditor } from '../segmentation/LabelmapEditor';
+import { giveSegmentOwnLayer, keepsOverlap } from '../segmentation/ownLayer';
 import type { DisplaySet, Services } from '../types/ohif';
 import { GlueError } from '../utils/plainError';
 import { decodeRuns, type DraftFrame, type SegmentationDraft } from './draftCodec';
@@ -58,7 +59,11 @@ export async function restoreDraft(draft: SegmentationDraft, deps: RestoreDeps):
 
   const length = draft.rows * draft.columns;
   for (const segment of draft.segments) {
-    for (const slice of segment.slices) labelmapEditor.write(segmentationId, segment.segmentIndex, imageOf.get(frameKey(slice.frame))!, decodeRuns(slice.runs, length));
+    const masks = segment.slices.map((slice) => ({ imageId: imageOf.get(frameKey(slice.frame))!, mask: decodeRuns(slice.runs, length) }));
+    // Overlapping segments come back whole, as an accept keeps them: the later one gets a layer of its own.
+    const overlaps = masks.some(({ imageId, mask }) => labelmapEditor.othersUnder(segmentationId, segment.segmentIndex, imageId, mask) > 0);
+    if (overlaps && keepsOverlap(segmentationId)) giveSegmentOwnLayer(segmentationId, segment.segmentIndex);
+    for (const { imageId, mask } of masks) labelmapEditor.write(segmentationId, segment.segmentIndex, imageId, mask);
     if (segment.color) {
       try {
         service.setSegmentColor?.(viewportId, segmentationId, segment.segmentIndex, segment.color);
