@@ -1,6 +1,7 @@
 // Held-out evaluation for the fine-tuning proof, run as a plain Node program (onnxruntime-node needs Node's
 // own typed arrays, which jest's sandbox replaces): the product pipeline — DICOM reader, prepareImage, the
-// manifest's encoder and decoder, segmentBox — on phantom studies, box = the truth's bounding box.
+// manifest's encoder and decoder, segmentBox — on phantom studies, box = the truth's bounding box jittered as
+// the test model's own held-out evaluation does (models/testing/README.md).
 //   node finetuneHeldOut.cjs <studies dir> <manifest.json>[,<manifest.json>…]  →  JSON {manifest: {structure: mean Dice}}
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,20 @@ export const SCORED: Record<string, (label: number) => boolean> = {
 };
 /** As the test model's own evaluation: smaller cross-sections are not scored. */
 const MIN_AREA = 300;
+/** As the test model's own evaluation (models/testing/phantom_dataset.py): each box edge moved by up to 5 % of the box size, either way. */
+const JITTER = 0.05;
+
+/** A small seeded generator (mulberry32): the same boxes for every model and run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 function dice(a: Uint8Array, b: Uint8Array): number {
   let inter = 0;
@@ -39,6 +54,7 @@ async function evaluate(dir: string, manifestPath: string): Promise<Record<strin
   const source = nodeModelSource(manifestPath);
   const [encoder, decoder] = await Promise.all([loadModelPart(manifest, 'encoder', source, backend), loadModelPart(manifest, 'decoder', source, backend)]);
   const scores: Record<string, number[]> = {};
+  const next = random(12);
   for (const study of studies) {
     const labels = readNpyU8(join(dir, study.labels));
     const [, rows, columns] = labels.shape;
@@ -55,7 +71,12 @@ async function evaluate(dir: string, manifestPath: string): Promise<Record<strin
           x0 = Math.min(x0, c); x1 = Math.max(x1, c); y0 = Math.min(y0, r); y1 = Math.max(y1, r); area++;
         });
         if (area < MIN_AREA) continue;
-        const result = await segmentBox(decoder, manifest, embedding, prepared, { x0, y0, x1, y1 });
+        const w = x1 - x0 + 1;
+        const h = y1 - y0 + 1;
+        const move = (size: number) => (next() * 2 - 1) * Math.max(size * JITTER, 0.5);
+        const clamp = (v: number, hi: number) => Math.min(hi, Math.max(0, v));
+        const box = { x0: clamp(x0 + move(w), columns - 1), y0: clamp(y0 + move(h), rows - 1), x1: clamp(x1 + move(w), columns - 1), y1: clamp(y1 + move(h), rows - 1) };
+        const result = await segmentBox(decoder, manifest, embedding, prepared, box);
         (scores[name] ??= []).push(dice(result.mask.data, truth));
       }
     }
