@@ -1,5 +1,6 @@
 import { compactInputProblem, compactInputShape } from './compactInput';
 import { parseManifest } from './manifest';
+import { checkEncoderContract } from './modelContract';
 import type { ModelManifest } from './manifestTypes';
 import { prepareEncoderInput } from './preprocess';
 import { buildEncoderInput } from './resize';
@@ -56,5 +57,19 @@ describe('compact uint8 input', () => {
     const { tensor } = prepareEncoderInput({ rows: 20, columns: 30, channels: 1, data }, manifest('medsam-stretch-1024', 16));
     expect(tensor.dims).toEqual([16, 16]);
     expect(tensor.data).toHaveLength(256);
+  });
+
+  it('a LiteMedSAM uint8 encoder must take variable sides; a fixed [S, S] one (padded grid) is refused at load', () => {
+    const session = (shape: (number | string)[]) => ({
+      inputs: [{ name: 'image_u8', shape }],
+      outputs: [{ name: 'e', shape: [1, 4, 2, 2] }],
+      run: () => Promise.reject(new Error('not run')),
+      release: () => Promise.resolve(),
+    });
+    const lite = manifest('litemedsam-longest-256', 256);
+    expect(() => checkEncoderContract(session(['rows', 'columns']), lite.encoder, lite)).not.toThrow();
+    expect(() => checkEncoderContract(session([256, 256]), lite.encoder, lite)).toThrow(/fixed shape \[256, 256\].*wrap the float32 encoder again/);
+    const medsam = manifest('medsam-stretch-1024', 1024);
+    expect(() => checkEncoderContract(session([1024, 1024]), medsam.encoder, medsam)).not.toThrow();
   });
 });

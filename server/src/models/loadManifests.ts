@@ -20,11 +20,6 @@ export async function loadManifests(locations: readonly string[]): Promise<Serve
         `model manifest ${location}: name "${manifest.name}" and version "${manifest.version}" must be letters, digits, "_", "-" or "." (not first), at most 128 characters, to be served`,
       );
     }
-    if (manifest.encoder.inputFormat === 'float32-nchw' && manifest.profile !== 'medsam-stretch-1024') {
-      // LiteMedSAM min-maxes the resized image before zero-padding it; from the padded UINT8 wire image the
-      // padding's zeros would enter the min-max and give a different tensor.
-      throw new MedSamError('BAD_MANIFEST', `model manifest ${location}: profile "${manifest.profile}" cannot be served from the compact UINT8 image (its padding changes the min-max); only medsam-stretch-1024 can`);
-    }
     if (models.some((m) => m.name === manifest.name)) {
       throw new MedSamError('BAD_MANIFEST', `two --model manifests are named "${manifest.name}"; model names must be unique`);
     }
