@@ -20,6 +20,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sam_decoder import SamSizedDecoder  # noqa: E402
+from sam_decoder_split import IMAGE_OUTPUTS, ImagePart, PromptPart  # noqa: E402
 from vitb_encoder import VitBEncoder  # noqa: E402
 
 OPSET = 17
@@ -43,6 +44,20 @@ def export_encoder(path):
     return params
 
 
+def export_split(model, directory, embedding):
+    """decoder_image.onnx + decoder_prompt.onnx: the same decoder split (sam_decoder_split.py)."""
+    image_part, prompt_part = ImagePart(model).eval(), PromptPart(model).eval()
+    with torch.no_grad():
+        torch.onnx.export(image_part, (embedding,), os.path.join(directory, "decoder_image.onnx"), opset_version=OPSET,
+                          input_names=["image_embeddings"], output_names=IMAGE_OUTPUTS)
+        feeds = (embedding, torch.tensor([[[100.0, 200.0], [400.0, 500.0]]]), torch.tensor([[2.0, 3.0]]),
+                 *image_part(embedding))
+        torch.onnx.export(prompt_part, feeds, os.path.join(directory, "decoder_prompt.onnx"), opset_version=OPSET,
+                          input_names=["image_embeddings", "point_coords", "point_labels", *IMAGE_OUTPUTS],
+                          output_names=["low_res_masks", "iou_predictions"],
+                          dynamic_axes={"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"}})
+
+
 def export_decoder(path):
     model = SamSizedDecoder().eval()
     params = sum(p.numel() for p in model.parameters())
@@ -59,6 +74,7 @@ def export_decoder(path):
                           output_names=["masks", "iou_predictions", "low_res_masks"],
                           dynamic_axes={"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"},
                                         "masks": {2: "height", 3: "width"}})
+    export_split(model, os.path.dirname(path), feeds[0])
     return params
 
 
@@ -84,6 +100,8 @@ def write_manifest(directory, version, encoder_params, decoder_params):
                                "pointLabels": "point_labels", "maskInput": "mask_input",
                                "hasMaskInput": "has_mask_input", "origImSize": "orig_im_size"},
                     "outputs": {"lowResLogits": "low_res_masks"}, "maskIndex": 0},
+        "decoderSplit": {"image": {**file_entry(directory, "decoder_image.onnx"), "outputs": IMAGE_OUTPUTS},
+                         "prompt": file_entry(directory, "decoder_prompt.onnx")},
     }
     with open(os.path.join(directory, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
@@ -94,12 +112,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--version", default="random-1")
+    ap.add_argument("--decoder-only", action="store_true", help="the decoder (and its split) alone, no manifest")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(0)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     t = time.time()
     decoder_params = export_decoder(os.path.join(args.out, "decoder.onnx"))
+    if args.decoder_only:
+        return
     encoder_params = export_encoder(os.path.join(args.out, "encoder.onnx"))
     write_manifest(args.out, args.version, encoder_params, decoder_params)
     print(json.dumps({"encoderParams": encoder_params, "decoderParams": decoder_params, "seconds": round(time.time() - t, 1)}))

@@ -37,6 +37,7 @@ from torch.nn import functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from onnx_tools import SAM_DECODER_INPUTS, node_available, run_onnx, sha256_file, write_json, write_stretch_1024_manifest  # noqa: E402
+from split_decoder import IMAGE_FILE, PROMPT_FILE, export_split_decoder  # noqa: E402
 
 OPSET = 17
 INPUT_SIZE = 1024
@@ -46,6 +47,8 @@ MASK_INDEX = 0
 #: --check fails when |onnx - torch| > CHECK_TOLERANCE * max(1, max |torch|) for the embedding or the logits
 #: (absolute 1e-3 for values up to 1, relative beyond: MedSAM's logits reach tens).
 CHECK_TOLERANCE = 1e-3
+#: The split decoder must give the unsplit decoder's logits (same ONNX runtime) within this x max(1, max |logit|).
+SPLIT_TOLERANCE = 1e-5
 
 
 class MedSamDecoder(nn.Module):
@@ -177,7 +180,7 @@ def export_decoder(sam, path: str) -> None:
         )
 
 
-def write_manifest(out_dir: str, name: str, version: str, checkpoint_sha: str) -> dict:
+def write_manifest(out_dir: str, name: str, version: str, checkpoint_sha: str, split_outputs=None) -> dict:
     return write_stretch_1024_manifest(
         out_dir,
         name=name,
@@ -189,7 +192,22 @@ def write_manifest(out_dir: str, name: str, version: str, checkpoint_sha: str) -
             "(multimask_output=False), box as two points labelled 2 and 3."
         ),
         test_model=False,
+        split_outputs=split_outputs,
     )
+
+
+def check_split(out_dir: str, embedding: np.ndarray, box_1024) -> float:
+    """Largest |logit| difference between decoder.onnx and decoder_image.onnx + decoder_prompt.onnx."""
+    coords = np.array([[[box_1024[0], box_1024[1]], [box_1024[2], box_1024[3]]]], np.float32)
+    labels = np.array([[2.0, 3.0]], np.float32)
+    full, _ = run_onnx(os.path.join(out_dir, "decoder.onnx"), {
+        "image_embeddings": embedding, "point_coords": coords, "point_labels": labels,
+        "mask_input": np.zeros((1, 1, LOW_RES, LOW_RES), np.float32), "has_mask_input": np.zeros(1, np.float32),
+        "orig_im_size": np.array([LOW_RES, LOW_RES], np.float32)}, ["low_res_masks"])
+    features, _ = run_onnx(os.path.join(out_dir, IMAGE_FILE), {"image_embeddings": embedding})
+    split, _ = run_onnx(os.path.join(out_dir, PROMPT_FILE), {
+        "image_embeddings": embedding, "point_coords": coords, "point_labels": labels, **features}, ["low_res_masks"])
+    return float(np.abs(full["low_res_masks"] - split["low_res_masks"]).max())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -349,7 +367,12 @@ def check(sam, out_dir: str) -> dict:
     if stock is not None:
         result["stock_single_mask_export_would_return_token"] = stock
     limit_logits = CHECK_TOLERANCE * max(1.0, result["logits_max_abs"])
-    ok = (
+    split_ok = True
+    if os.path.exists(os.path.join(out_dir, PROMPT_FILE)):
+        diff = check_split(out_dir, emb_t.numpy(), box_1024)
+        result["split_vs_unsplit_logits_max_abs_diff"] = diff
+        split_ok = diff <= SPLIT_TOLERANCE * max(1.0, result["logits_max_abs"])
+    ok = split_ok and (
         result["embedding_max_abs_diff"] <= CHECK_TOLERANCE * max(1.0, result["embedding_max_abs"])
         and result["decoder_only_logits_max_abs_diff"] <= limit_logits
         and result["end_to_end_logits_max_abs_diff"] <= limit_logits
@@ -368,6 +391,8 @@ def main(argv=None) -> int:
     parser.add_argument("--name", default="medsam-vit-b", help="manifest name (default: medsam-vit-b)")
     parser.add_argument("--check", action="store_true",
                         help="compare the ONNX pair (onnxruntime-node) with MedSAM's torch inference on a synthetic case")
+    parser.add_argument("--no-split", action="store_true",
+                        help="no split decoder (decoder_image.onnx + decoder_prompt.onnx, see split_decoder.py)")
     args = parser.parse_args(argv)
     # segment_anything's shape arithmetic makes the tracer warn on every block, and torch 1.13 warns about
     # prim::Constant shape inference; the shapes are fixed here and --check compares the results.
@@ -387,6 +412,8 @@ def main(argv=None) -> int:
     export_encoder(sam, enc_path)
     t2 = time.perf_counter()
     export_decoder(sam, dec_path)
+    split_outputs = None if args.no_split else export_split_decoder(
+        MedSamDecoder(sam).eval(), args.out, torch.randn(*EMBEDDING_DIMS), OPSET, _exporter_options())
     t3 = time.perf_counter()
     provenance = {"medsam.checkpoint_sha256": checkpoint_sha, "medsam.exporter": "medsam-ohif models/export/export_medsam.py",
                   "medsam.torch": torch.__version__, "medsam.opset": OPSET}
@@ -394,7 +421,7 @@ def main(argv=None) -> int:
     finalize_onnx(dec_path, {**provenance, "medsam.mask_index": MASK_INDEX},
                   {"low_res_masks": [1, 1, LOW_RES, LOW_RES], "iou_predictions": [1, 1]},
                   keep_inputs=[("orig_im_size", onnx.TensorProto.FLOAT, [2])])
-    manifest = write_manifest(args.out, args.name, args.version, checkpoint_sha)
+    manifest = write_manifest(args.out, args.name, args.version, checkpoint_sha, split_outputs)
     t4 = time.perf_counter()
     info = {
         "checkpoint": os.path.abspath(args.checkpoint),

@@ -47,18 +47,30 @@ def file_entry(path: str, relative_to: str) -> dict:
     }
 
 
-def write_stretch_1024_manifest(directory: str, *, name: str, version: str, description: str, test_model: bool) -> dict:
+def decoder_split_entry(directory: str, image_outputs: list) -> dict:
+    """The manifest's `decoderSplit`: decoder_image.onnx (the embedding -> `image_outputs`, once per
+    embedding) and decoder_prompt.onnx (the decoder's prompt inputs + those outputs -> the same low-res logits,
+    per box, no mask prompt), both in `directory` (models/export/split_decoder.py)."""
+    return {
+        "image": {**file_entry(os.path.join(directory, "decoder_image.onnx"), directory), "outputs": list(image_outputs)},
+        "prompt": file_entry(os.path.join(directory, "decoder_prompt.onnx"), directory),
+    }
+
+
+def write_stretch_1024_manifest(directory: str, *, name: str, version: str, description: str, test_model: bool,
+                                split_outputs: list | None = None) -> dict:
     """Writes and returns `manifest.json` for an encoder.onnx/decoder.onnx pair in `directory` with MedSAM
     ViT-B's contract: 1024 stretch profile, float32 NCHW `image` → `image_embeddings` [1,256,64,64], SAM's
     decoder inputs, `low_res_masks` [1,1,256,256], mask token 0."""
     return write_sam_manifest(directory, name=name, version=version, description=description, test_model=test_model,
-                              profile="medsam-stretch-1024", input_size=1024)
+                              profile="medsam-stretch-1024", input_size=1024, split_outputs=split_outputs)
 
 
 def write_sam_manifest(directory: str, *, name: str, version: str, description: str, test_model: bool,
-                       profile: str, input_size: int) -> dict:
+                       profile: str, input_size: int, split_outputs: list | None = None) -> dict:
     """`manifest.json` for a float32 NCHW encoder.onnx ([1,3,S,S] → [1,256,64,64]) and a SAM-contract
-    decoder.onnx (mask token 0) in `directory`, for a preprocessing profile of the core."""
+    decoder.onnx (mask token 0) in `directory`, for a preprocessing profile of the core; with `split_outputs`,
+    also the split decoder beside them (decoder_split_entry)."""
     manifest = {
         "schema": MANIFEST_SCHEMA,
         "name": name,
@@ -83,6 +95,8 @@ def write_sam_manifest(directory: str, *, name: str, version: str, description: 
             "maskIndex": 0,
         },
     }
+    if split_outputs:
+        manifest["decoderSplit"] = decoder_split_entry(directory, split_outputs)
     write_json(os.path.join(directory, "manifest.json"), manifest)
     return manifest
 

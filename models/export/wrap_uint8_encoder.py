@@ -207,6 +207,14 @@ def manifest_variant(manifest: dict, manifest_dir: str, wrapped_path: str, out_m
     variant["decoder"] = {**manifest["decoder"], **file_entry(decoder_dst, out_dir)}
     if variant["decoder"]["sha256"] != manifest["decoder"]["sha256"]:
         raise ValueError(f"{decoder_src} does not have the SHA-256 its manifest says")
+    for part in ("image", "prompt") if "decoderSplit" in manifest else ():
+        # The split decoder (issue 13) travels with the decoder.
+        entry = manifest["decoderSplit"][part]
+        src = os.path.join(manifest_dir, entry["file"])
+        dst = os.path.join(out_dir, os.path.basename(entry["file"]))
+        if os.path.abspath(src) != os.path.abspath(dst):
+            shutil.copyfile(src, dst)
+        variant["decoderSplit"][part] = {**entry, **file_entry(dst, out_dir)}
     write_json(out_manifest, variant)
     return variant
 

@@ -58,7 +58,7 @@ def export_run(run_dir, out_dir, name=None, version=None):
     parent_identity = f"{parent['name']}@{parent['version']}+{parent['encoder']['sha256'][:12]}.{parent['decoder']['sha256'][:12]}"
     best = run.get("best") or {}
     manifest = {
-        **{k: v for k, v in parent.items() if k not in ("encoder", "decoder")},
+        **{k: v for k, v in parent.items() if k not in ("encoder", "decoder", "decoderSplit")},  # the parent's split is not this decoder
         "name": name or f"{parent['name']}-finetuned",
         "version": version or f"{parent['version']}-ft.{run['datasetManifestSha256'][:8]}",
         "description": (

@@ -86,9 +86,10 @@ class Decoder(nn.Module):
         """Per-image part (independent of the box); training computes it once per image."""
         return F.pixel_shuffle(self.fine(emb), 4)
 
-    def forward(self, emb, box, prior, fine=None):
-        """emb [B,256,64,64], box [B,4] normalised, prior [B,1,256,256] in [0,1] (0 = none)."""
-        e = self.reduce(emb)
+    def forward(self, emb, box, prior, fine=None, reduced=None):
+        """emb [B,256,64,64], box [B,4] normalised, prior [B,1,256,256] in [0,1] (0 = none). `fine` and
+        `reduced` (self.reduce(emb)), when given, are the per-image parts computed once (the split decoder)."""
+        e = self.reduce(emb) if reduced is None else reduced
         b64 = box_channels(box, GRID)
         p64 = F.avg_pool2d(prior, 4)
         inside, r2 = b64[:, 2:3], b64[:, 0:1] ** 2 + b64[:, 1:2] ** 2

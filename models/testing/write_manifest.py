@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from onnx_tools import write_stretch_1024_manifest  # noqa: E402
 
 
-def write_test_manifest(directory, version="1.0.0"):
+def write_test_manifest(directory, version="1.0.0", split_outputs=None):
     return write_stretch_1024_manifest(
         directory,
         name="medsam-ohif-test-tiny",
@@ -24,6 +24,7 @@ def write_test_manifest(directory, version="1.0.0"):
             "tests and the demo exercise a model that really segments; its results mean nothing clinically."
         ),
         test_model=True,
+        split_outputs=split_outputs,
     )
 
 

@@ -1,5 +1,5 @@
 import { MedSamError } from './errors';
-import type { DecoderSpec, EncoderSpec, ModelManifest, PreprocessingProfile } from './manifestTypes';
+import type { DecoderSpec, DecoderSplitSpec, EncoderSpec, ModelManifest, PreprocessingProfile } from './manifestTypes';
 
 const PROFILES: readonly PreprocessingProfile[] = ['medsam-stretch-1024', 'litemedsam-longest-256'];
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -92,6 +92,20 @@ function parseDecoder(value: unknown): DecoderSpec {
   };
 }
 
+function parseDecoderSplit(value: unknown, decoder: DecoderSpec): DecoderSplitSpec {
+  const o = object(value, 'decoderSplit');
+  if (decoder.contract !== 'sam') fail('decoderSplit', 'is only defined for a "sam" contract decoder');
+  const image = object(o.image, 'decoderSplit.image');
+  const outputs = image.outputs;
+  if (!Array.isArray(outputs) || outputs.length === 0 || !outputs.every((n) => typeof n === 'string' && n !== '')) {
+    fail('decoderSplit.image.outputs', 'must list the image part\'s output names');
+  }
+  return {
+    image: { ...fileFields(image, 'decoderSplit.image'), outputs: outputs as string[] },
+    prompt: fileFields(object(o.prompt, 'decoderSplit.prompt'), 'decoderSplit.prompt'),
+  };
+}
+
 /** Validates a parsed manifest JSON; every error names the field and what is wrong with it. */
 export function parseManifest(json: unknown): ModelManifest {
   const o = object(json, '(top level)');
@@ -105,6 +119,8 @@ export function parseManifest(json: unknown): ModelManifest {
     fail('embeddingDims', 'must be four positive integers, e.g. [1, 256, 64, 64]');
   }
   if (typeof o.testModel !== 'boolean') fail('testModel', 'must be true or false');
+  const encoder = parseEncoder(o.encoder);
+  const decoder = parseDecoder(o.decoder);
   return {
     schema: 'medsam-ohif/model-manifest@1',
     name: text(o, 'name', 'manifest'),
@@ -115,8 +131,9 @@ export function parseManifest(json: unknown): ModelManifest {
     inputSize: positiveInteger(o, 'inputSize', 'manifest'),
     embeddingDims: embeddingDims as number[],
     lowResSize: positiveInteger(o, 'lowResSize', 'manifest'),
-    encoder: parseEncoder(o.encoder),
-    decoder: parseDecoder(o.decoder),
+    encoder,
+    decoder,
+    ...(o.decoderSplit !== undefined ? { decoderSplit: parseDecoderSplit(o.decoderSplit, decoder) } : {}),
   };
 }
 

@@ -57,6 +57,21 @@ export interface DecoderSpec extends ModelFile {
   readonly maskIndex: number;
 }
 
+/**
+ * The decoder split in two graphs (models/export/split_decoder.py): `image` runs once per embedding (the
+ * decoder's work that depends on the embedding alone, e.g. SAM's first two-way block's image projections),
+ * `prompt` runs per box on its outputs and gives the decoder's low-res logits. No mask prompt.
+ */
+export interface DecoderSplitSpec {
+  /** Input: the decoder's embedding input name; outputs: the names the prompt part takes them by. */
+  readonly image: ModelFile & { readonly outputs: readonly string[] };
+  /**
+   * Inputs: any of the decoder's prompt inputs (same names; mask inputs excluded), the embedding, and the
+   * image part's outputs. Output: the decoder's `lowResLogits` name, same mask index.
+   */
+  readonly prompt: ModelFile;
+}
+
 export interface ModelManifest {
   readonly schema: 'medsam-ohif/model-manifest@1';
   /** Short machine name, e.g. "medsam-vit-b" or "medsam-ohif-test-tiny". */
@@ -75,4 +90,6 @@ export interface ModelManifest {
   readonly lowResSize: number;
   readonly encoder: EncoderSpec;
   readonly decoder: DecoderSpec;
+  /** Optional: the same decoder split for speed (used where present; `decoder` stays the reference). */
+  readonly decoderSplit?: DecoderSplitSpec;
 }
