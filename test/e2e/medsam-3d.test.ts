@@ -1,0 +1,231 @@
+// "Segment in 3D" in the real viewer (issue 10): one box on the CT phantom liver's largest slice, Shift+D → one
+// 3D preview over every slice it reached; 3D Dice against the phantom's ground truth; Enter writes every slice,
+// one Ctrl+Z takes all of them back, Ctrl+Y puts them back; Save → dciodvfy → one SEG frame per segmented slice →
+// reload, load the SEG: voxel-identical. Cancel part-way keeps the slices done as the preview; Esc drops them.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { dciodvfy, readWithPydicom } from '../fixtures/seg/segCases';
+import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, repoRoot, startStack, waitForRenderedImage, type BrowserSession, type Stack } from './harness';
+import { medsamAppConfigJs } from './medsam/appConfig';
+import { dice, maskArea, maskBox, readPhantomLabels, structureMask, type LabelVolume } from './medsam/groundTruth';
+import { selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
+import { fetchInstanceFile } from './medsam/pacs';
+import { decodeSegmentMasks, decodeSlices, loadSegFromStudyBrowser, readSegmentationVoxels, readSegmentMasks, waitForDisplaySet, type SaveOutcomeView } from './medsam/segPage';
+
+const MODEL_FILE = path.resolve(repoRoot, 'models/test-tiny/manifest.json');
+const ORGAN = 'liver';
+
+jest.setTimeout(600_000);
+
+type CommandWindow = { commandsManager: { runCommand(name: string, options?: Record<string, unknown>): unknown }; services: { viewportGridService: { getActiveViewportId(): string } } };
+
+/** The subset of the 3D state (extensions/medsam/src/volume3d/state.ts) the test reads. */
+interface Volume3dView {
+  run: { status: string; done?: number; planned?: number };
+  result: null | {
+    phase: string;
+    mode: string;
+    slices: { slice: number; imageId: string; areaPixels: number }[];
+    extent: [number, number] | null;
+    voxels: number;
+    volumeMl: number | null;
+    stops: { up: string; down: string };
+    cancelled: boolean;
+    segmentationId: string;
+    segmentIndex: number | null;
+  };
+  error: null | { title: string; detail: string };
+}
+
+function run(page: Page, name: string, options: Record<string, unknown> = {}): Promise<unknown> {
+  return page.evaluate(([n, o]) => (window as unknown as CommandWindow).commandsManager.runCommand(n as string, o as Record<string, unknown>), [name, options] as const);
+}
+
+async function waitFor3d(page: Page, predicate: string, timeoutMs: number): Promise<Volume3dView> {
+  await page.waitForFunction(
+    (body) => new Function('s', `return (${body});`)((window as unknown as CommandWindow).commandsManager.runCommand('medsamGet3dState')),
+    predicate,
+    { timeout: timeoutMs, polling: 100 },
+  );
+  return (await run(page, 'medsamGet3dState')) as Volume3dView;
+}
+
+const sha256 = (a: Uint8Array) => createHash('sha256').update(a).digest('hex');
+const ones = (a: Uint8Array) => a.reduce((n, v) => n + v, 0);
+
+describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
+  let stack: Stack;
+  let browser: BrowserSession;
+  let truth: LabelVolume;
+  let sops: string[]; // phantom slice k ↔ series.json index k
+  let viewportId: string;
+  let keySlice: number;
+  let box: { x0: number; y0: number; x1: number; y1: number };
+  let accepted: Map<string, Uint8Array>;
+  let segmentIndex: number;
+  let segmentationId: string;
+  let fullSlices: number;
+  const art = new Artifacts('medsam-3d');
+
+  /** The liver's 3D Dice: the viewer's masks by SOP instance against the phantom's labels, every slice. */
+  function dice3d(bySop: Map<string, Uint8Array>): number {
+    const n = truth.rows * truth.columns;
+    const a = new Uint8Array(n * truth.slices);
+    const b = new Uint8Array(n * truth.slices);
+    sops.forEach((sop, k) => {
+      const m = bySop.get(sop);
+      if (m) a.set(m, k * n);
+      b.set(structureMask(truth, k, ORGAN), k * n);
+    });
+    return dice(a, b);
+  }
+
+  /** Slices whose labelmap holds the preview value (255), by SOP instance, with their pixel counts. */
+  async function previewSlices(): Promise<Map<string, number>> {
+    const voxels = decodeSlices(await readSegmentationVoxels(browser.page, segmentationId));
+    const out = new Map<string, number>();
+    for (const [sop, values] of voxels) {
+      const n = values.reduce((c, v) => c + (v === 255 ? 1 : 0), 0);
+      if (n) out.set(sop, n);
+    }
+    return out;
+  }
+
+  async function boxAndPreview(): Promise<void> {
+    const imageId = await showInstance(browser.page, sops[keySlice]);
+    void run(browser.page, 'medsamSegmentBox', { viewportId, imageId, box });
+    const preview = await waitForState(browser.page, "s.result?.phase === 'preview' || !!s.error", 180_000);
+    expect(preview.error).toBeNull();
+  }
+
+  beforeAll(async () => {
+    const appConfigJs = medsamAppConfigJs(repoRoot, { modelManifestUrl: '/e2e-model/manifest.json', backends: ['wasm'], threads: 2 });
+    stack = await startStack({ appConfigJs, mounts: [{ prefix: '/e2e-model/', dir: path.dirname(MODEL_FILE) }], logFile: art.file('stack.log') });
+    truth = readPhantomLabels(path.join(stack.manifest.ctPhantomDir, 'phantom'));
+    const series = JSON.parse(fs.readFileSync(path.join(stack.manifest.ctPhantomDir, 'series.json'), 'utf8')) as { slices: { index: number; sopInstanceUid: string }[] };
+    sops = [...series.slices].sort((a, b) => a.index - b.index).map((s) => s.sopInstanceUid);
+    const areas = Array.from({ length: truth.slices }, (_, k) => maskArea(structureMask(truth, k, ORGAN)));
+    keySlice = areas.indexOf(Math.max(...areas));
+    const gt = maskBox(structureMask(truth, keySlice, ORGAN), truth.columns)!;
+    box = { x0: gt.x0 - 2, y0: gt.y0 - 2, x1: gt.x1 + 2, y1: gt.y1 + 2 };
+    browser = await launchBrowser({ viewport: { width: 1400, height: 900 } });
+    const { page } = browser;
+    await openStudy(page, stack.url, 'medsam', findStudy(stack.manifest, CT_PHANTOM).studyUid);
+    await waitForRenderedImage(page, { timeoutMs: 90_000 });
+    await waitForState(page, "s.model.status === 'ready'", 180_000);
+    viewportId = await page.evaluate(() => (window as unknown as CommandWindow).services.viewportGridService.getActiveViewportId());
+    await selectBoxTool(page); // OHIF sends Enter/Esc to the active tool
+  });
+
+  afterAll(async () => {
+    if (browser) art.writeText('console-errors.txt', browser.errors.join('\n'));
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('one box on the largest slice, Shift+D: one 3D preview over every slice reached; 3D Dice vs ground truth', async () => {
+    const { page } = browser;
+    await boxAndPreview();
+    await page.keyboard.press('Shift+KeyD');
+    const state = await waitFor3d(page, "s.result?.phase === 'preview' || !!s.error", 300_000);
+    expect(state.error).toBeNull();
+    const result = state.result!;
+    segmentationId = result.segmentationId;
+    expect(result.mode).toBe('one-box');
+    expect(result.cancelled).toBe(false);
+    const kept = result.slices.filter((s) => s.areaPixels > 0);
+    fullSlices = kept.length;
+    art.writeText('3d-result.json', JSON.stringify(result, null, 2));
+    // The true liver spans 35 slices; the test model's walk stops within 3 of its ends (segment3d.phantom.test.ts).
+    expect(fullSlices).toBeGreaterThanOrEqual(29);
+    // ONE preview: every slice of the result holds the preview value, exactly its pixels, and nothing else does.
+    const preview = await previewSlices();
+    expect(preview.size).toBe(fullSlices);
+    for (const s of kept) expect(preview.get(sops.find((sop) => s.imageId.includes(sop))!)).toBe(s.areaPixels);
+    expect(result.volumeMl).toBeCloseTo((result.voxels * 1.5625 * 1.5625 * 5) / 1000, 6); // 5 mm apart, from the positions
+    expect(await page.textContent('[data-cy="medsam-3d-stopped"]')).toMatch(/Towards the last image: stopped after image \d+/);
+    await art.screenshot(page, '3D preview');
+  });
+
+  it('Enter accepts every slice into one segment: 3D Dice ≥ 0.9; one Ctrl+Z undoes all of it, Ctrl+Y redoes it', async () => {
+    const { page } = browser;
+    await page.keyboard.press('Enter');
+    const state = await waitFor3d(page, "s.result?.phase === 'accepted' || !!s.error", 30_000);
+    expect(state.error).toBeNull();
+    segmentIndex = state.result!.segmentIndex!;
+    accepted = decodeSegmentMasks(await readSegmentMasks(page, segmentationId)).get(segmentIndex) ?? new Map();
+    expect(accepted.size).toBe(fullSlices);
+    expect([...accepted.values()].reduce((n, m) => n + ones(m), 0)).toBe(state.result!.voxels);
+    expect((await previewSlices()).size).toBe(0);
+    const score = dice3d(accepted);
+    art.writeText('3d-dice.json', JSON.stringify({ dice: score, slices: fullSlices }, null, 2));
+    expect(score).toBeGreaterThanOrEqual(0.9);
+    expect(await page.textContent('[data-cy="medsam-unsaved"]')).toMatch(/^1 segment changed/);
+
+    await page.keyboard.press('Control+z');
+    await waitFor3d(page, "s.result?.phase === 'undone'", 10_000);
+    expect(decodeSegmentMasks(await readSegmentMasks(page, segmentationId)).get(segmentIndex)?.size ?? 0).toBe(0);
+
+    await page.keyboard.press('Control+y');
+    await waitFor3d(page, "s.result?.phase === 'accepted'", 10_000);
+    const redone = decodeSegmentMasks(await readSegmentMasks(page, segmentationId)).get(segmentIndex)!;
+    expect([...redone.keys()].sort()).toEqual([...accepted.keys()].sort());
+    for (const [sop, mask] of accepted) expect(sha256(redone.get(sop)!)).toBe(sha256(mask));
+  });
+
+  it('Cancel part-way keeps the slices done as the preview; Esc drops them all', async () => {
+    const { page } = browser;
+    await boxAndPreview();
+    // Cancel from inside the page as soon as three slices are done (the test model is fast).
+    await page.evaluate(async () => {
+      const w = window as unknown as CommandWindow;
+      void w.commandsManager.runCommand('medsamSegment3d', {});
+      for (;;) {
+        const s = w.commandsManager.runCommand('medsamGet3dState') as { run: { status: string; done?: number } };
+        if (s.run.status === 'running' && (s.run.done ?? 0) >= 3) break;
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      w.commandsManager.runCommand('medsamCancel3d');
+    });
+    const state = await waitFor3d(page, "s.run.status === 'idle' && (s.result?.phase === 'preview' || !!s.error)", 120_000);
+    expect(state.error).toBeNull();
+    const result = state.result!;
+    expect(result.cancelled).toBe(true);
+    const kept = result.slices.filter((s) => s.areaPixels > 0);
+    expect(kept.length).toBeGreaterThanOrEqual(3);
+    expect(kept.length).toBeLessThan(fullSlices);
+    expect((await previewSlices()).size).toBe(kept.length);
+    await art.screenshot(page, 'cancelled 3D preview');
+    await page.keyboard.press('Escape');
+    await waitFor3d(page, "s.result?.phase === 'discarded'", 10_000);
+    expect((await previewSlices()).size).toBe(0);
+    const still = decodeSegmentMasks(await readSegmentMasks(page, segmentationId)).get(segmentIndex)!;
+    for (const [sop, mask] of accepted) expect(sha256(still.get(sop)!)).toBe(sha256(mask));
+  });
+
+  it('Save: dciodvfy 0 errors, one SEG frame per segmented slice; reload and load the SEG: voxel-identical', async () => {
+    const { page } = browser;
+    const outcome = (await run(page, 'medsamSaveSegmentation')) as SaveOutcomeView;
+    expect(outcome).toMatchObject({ ok: true });
+    const file = art.file('3d-seg.dcm');
+    fs.writeFileSync(file, await fetchInstanceFile(stack.orthancUrl, outcome.sopInstanceUID!));
+    expect(dciodvfy(file).errors).toEqual([]);
+    const number = outcome.segments!.find((s) => s.segmentIndex === segmentIndex)!.segmentNumber;
+    const stored = readWithPydicom(file).segmentFrames[String(number)];
+    expect(Object.keys(stored).sort()).toEqual([...accepted.keys()].sort());
+    expect(outcome.frames).toBe(accepted.size);
+    for (const [sop, mask] of accepted) expect(stored[sop]).toEqual({ count: ones(mask), sha256: sha256(mask) });
+
+    await openStudy(page, stack.url, 'medsam', findStudy(stack.manifest, CT_PHANTOM).studyUid);
+    await waitForRenderedImage(page, { timeoutMs: 90_000 });
+    const seg = await waitForDisplaySet(page, outcome.seriesInstanceUID!);
+    await loadSegFromStudyBrowser(page, seg.displaySetInstanceUID);
+    await page.waitForTimeout(1000);
+    const loaded = decodeSegmentMasks(await readSegmentMasks(page, seg.displaySetInstanceUID)).get(number)!;
+    expect([...loaded.keys()].sort()).toEqual([...accepted.keys()].sort());
+    for (const [sop, mask] of accepted) expect(sha256(loaded.get(sop)!)).toBe(sha256(mask));
+    await art.screenshot(page, 'stored 3D SEG loaded');
+  });
+});
