@@ -16,6 +16,7 @@ import type { Tensor } from '../../core/src/pipeline/tensor';
 import { decodeModelBox, segmentBox3D, segmentFromKeySlices, segmentFromOneBox, type SliceModel, type SliceResult } from '../../core/src/pipeline/volume';
 import { createNodeBackend } from '../../core/src/runtimes/backendChoice';
 import { nodeModelSource } from '../../core/src/runtimes/nodeModelSource';
+import { dice } from './cli';
 import { readNpy } from './npy';
 
 export const ORGANS = ['lung_right', 'lung_left', 'liver', 'spleen', 'kidney_right', 'kidney_left', 'aorta', 'spine', 'liver_lesion'];
@@ -27,16 +28,6 @@ export interface OrganResult {
   oneBox: { slice: number; kept: [number, number]; rules: [string, string]; dice: number };
   /** Boxes marked every 5th slice of the true extent (and on its last), linear in between. */
   keySlices: { marked: number[]; dice: number; interpolated: number };
-}
-
-function dice(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    inter += a[i] & b[i];
-    sum += a[i] + b[i];
-  }
-  return sum === 0 ? 1 : (2 * inter) / sum;
 }
 
 async function main(phantomDir: string, niftiPath: string, manifestPath: string): Promise<OrganResult[]> {
