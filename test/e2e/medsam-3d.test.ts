@@ -1,10 +1,12 @@
 // "Segment in 3D" in the real viewer (issue 10): one box on the CT phantom liver's largest slice, Shift+D → one
 // 3D preview over every slice it reached; 3D Dice against the phantom's ground truth; Enter writes every slice,
 // one Ctrl+Z takes all of them back, Ctrl+Y puts them back; Save → dciodvfy → one SEG frame per segmented slice →
-// reload, load the SEG: voxel-identical. Cancel part-way keeps the slices done as the preview; Esc drops them.
+// reload, load the SEG: voxel-identical; and voxel-identical to `medsam segment3d` on the same runtime (WASM). Cancel part-way keeps the slices done as the preview; Esc drops them.
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { dciodvfy, readWithPydicom } from '../fixtures/seg/segCases';
 import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, repoRoot, startStack, waitForRenderedImage, type BrowserSession, type Stack } from './harness';
@@ -50,6 +52,15 @@ async function waitFor3d(page: Page, predicate: string, timeoutMs: number): Prom
     { timeout: timeoutMs, polling: 100 },
   );
   return (await run(page, 'medsamGet3dState')) as Volume3dView;
+}
+
+/** An uncompressed uint8 NIfTI-1 volume as `medsam segment3d` writes it: slice k's rows × columns at k · rows · columns. */
+function readNiftiUint8(file: string): { columns: number; rows: number; slices: number; voxels: Uint8Array } {
+  const buf = fs.readFileSync(file);
+  const [, columns, rows, slices] = Array.from({ length: 4 }, (_, i) => buf.readInt16LE(40 + 2 * i));
+  if (buf.readInt16LE(70) !== 2) throw new Error(`${file}: expected uint8 voxels (datatype 2)`);
+  const offset = buf.readFloatLE(108);
+  return { columns, rows, slices, voxels: new Uint8Array(buf.buffer, buf.byteOffset + offset, columns * rows * slices) };
 }
 
 const sha256 = (a: Uint8Array) => createHash('sha256').update(a).digest('hex');
@@ -173,6 +184,27 @@ describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
     const redone = decodeSegmentMasks(await readSegmentMasks(page, segmentationId)).get(segmentIndex)!;
     expect([...redone.keys()].sort()).toEqual([...accepted.keys()].sort());
     for (const [sop, mask] of accepted) expect(sha256(redone.get(sop)!)).toBe(sha256(mask));
+  });
+
+  it('the accepted voxels equal `medsam segment3d` with the same box on the same runtime (WASM, 2 threads)', async () => {
+    const out = art.file('segment3d-cli.nii');
+    // The CLI counts slices along the normal (ascending position); the phantom's series runs the other way.
+    const cliSlice = truth.slices - 1 - keySlice;
+    await promisify(execFile)(
+      process.execPath,
+      [path.join(repoRoot, 'core/dist/medsam.cjs'), 'segment3d', '--model', MODEL_FILE, '--series', path.join(stack.manifest.ctPhantomDir, 'dicom'), '--box', [box.x0, box.y0, box.x1, box.y1].join(','), '--slice', String(cliSlice), '--backend', 'wasm', '--threads', '2', '--out', out, '--summary', art.file('segment3d-cli.json')],
+      { cwd: repoRoot, maxBuffer: 16 << 20 },
+    );
+    const cli = readNiftiUint8(out);
+    expect([cli.columns, cli.rows, cli.slices]).toEqual([truth.columns, truth.rows, truth.slices]);
+    const n = cli.rows * cli.columns;
+    const differing: string[] = [];
+    sops.forEach((sop, k) => {
+      const fromCli = cli.voxels.subarray((truth.slices - 1 - k) * n, (truth.slices - k) * n);
+      const fromViewer = accepted.get(sop) ?? new Uint8Array(n);
+      if (sha256(Uint8Array.from(fromCli)) !== sha256(fromViewer)) differing.push(`slice ${k}: cli ${ones(Uint8Array.from(fromCli))} px, viewer ${ones(fromViewer)} px`);
+    });
+    expect(differing).toEqual([]);
   });
 
   it('Cancel part-way keeps the slices done as the preview; Esc drops them all', async () => {
