@@ -12,6 +12,7 @@ export * from './pipeline/manifest';
 export * from './pipeline/manifestTypes';
 export * from './pipeline/modelLoader';
 export * from './pipeline/splitDecoder';
+export * from './pipeline/decoderWarmup';
 export * from './pipeline/normalize';
 export * from './pipeline/postprocess';
 export * from './pipeline/predictor';

@@ -2,16 +2,19 @@ import {
   checkBox,
   decodeModelBox,
   loadModelPart,
+  loadSplitDecoder,
   MedSamError,
   modelIdentity,
   parseManifest,
   segmentBox,
+  type InferenceBackend,
   type ModelManifest,
   type ModelSession,
   type NormalizationSpec,
   type SourceImage,
 } from '@medsam-ohif/core';
-import { cachedFileSource } from './cachedFileSource';
+import { BoxDecoder } from './BoxDecoder';
+import { cachedFileSource, type PersistentFileSource } from './cachedFileSource';
 import { EmbeddingCache } from './EmbeddingCache';
 import { embeddingIdentity, embeddingKey } from './embeddingKey';
 import { browserProducer } from './encoders/browserEncoder';
@@ -28,7 +31,8 @@ type Report = (p: Progress) => void;
 interface LoadedModel {
   readonly settingsKey: string;
   readonly manifest: ModelManifest;
-  readonly decoder: ModelSession;
+  /** The decoder as boxes run it (split when the manifest has it; warmed up after load). */
+  readonly boxDecoder: BoxDecoder;
   /** Opens the browser's encoder on first use (at load for the "browser" backend). */
   readonly encoder: () => Promise<ModelSession>;
   readonly release: () => Promise<void>;
@@ -78,6 +82,7 @@ export class InferenceEngine {
     };
     // The small decoder first: a broken manifest or runtime shows up before the long encoder download.
     const decoder = await open('decoder');
+    const boxDecoder = new BoxDecoder(decoder, manifest, await this.openSplit(manifest, source, runtime.backend));
     let encoderSession: Promise<ModelSession> | null = null;
     const encoder = () => {
       encoderSession ??= open('encoder');
@@ -85,7 +90,7 @@ export class InferenceEngine {
       return encoderSession;
     };
     const releaseAll = async () => {
-      const sessions = [decoder.release(), ...(encoderSession ? [encoderSession.then((s) => s.release())] : [])];
+      const sessions = [boxDecoder.release(), ...(encoderSession ? [encoderSession.then((s) => s.release())] : [])];
       await Promise.allSettled(sessions);
     };
     const enc = settings.encoder ?? { backend: 'browser' as const };
@@ -115,7 +120,8 @@ export class InferenceEngine {
       inputSize: manifest.inputSize,
     };
     const previous = this.model;
-    this.model = { settingsKey, manifest, decoder, encoder, release: releaseAll, router, info };
+    this.model = { settingsKey, manifest, boxDecoder, encoder, release: releaseAll, router, info };
+    boxDecoder.warmUp(); // off the main thread, before the first box (which waits for it)
     await previous?.release();
     await this.ensureCache(settings);
     return info;
@@ -128,7 +134,7 @@ export class InferenceEngine {
     checkBox(box, image.rows, image.columns);
     const { entry, hit, fallback } = await this.embedding(model, image, request.imageRef, request.normalization, report, signal);
     report({ kind: 'stage', stage: 'decode' });
-    const result = await segmentBox(model.decoder, model.manifest, entry.embedding, entry.prepared, box);
+    const result = await segmentBox(await model.boxDecoder.sessionFor(entry.embedding), model.manifest, entry.embedding, entry.prepared, box);
     return {
       mask: result.mask.data,
       rows: result.mask.rows,
@@ -177,6 +183,21 @@ export class InferenceEngine {
 
   clearCache(): void {
     this.cache?.clear();
+  }
+
+  /** The manifest's split decoder, or null (none, or it failed to open: the unsplit decoder serves then). */
+  private async openSplit(manifest: ModelManifest, source: PersistentFileSource, backend: InferenceBackend) {
+    if (!manifest.decoderSplit) return null;
+    try {
+      const split = await loadSplitDecoder(manifest, source, backend);
+      for (const part of [manifest.decoderSplit.image, manifest.decoderSplit.prompt]) await source.persist(part.file);
+      return split;
+    } catch (e) {
+      // The unsplit decoder gives the same masks; a broken split must not stop the model.
+      if (e instanceof MedSamError && e.code === 'MODEL_HASH_MISMATCH') for (const part of [manifest.decoderSplit.image, manifest.decoderSplit.prompt]) await source.forget(part.file);
+      console.warn(`MedSAM: the split decoder of ${manifest.name} cannot be used, the unsplit decoder serves instead: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
   }
 
   private loaded(): LoadedModel {

@@ -28,7 +28,8 @@ export function cachedFileSource(
   cacheName: string | null,
   onProgress: (p: ReadProgress) => void,
 ): PersistentFileSource {
-  const expected = new Map([manifest.encoder, manifest.decoder].map((f) => [f.file, f]));
+  const split = manifest.decoderSplit ? [manifest.decoderSplit.image, manifest.decoderSplit.prompt] : [];
+  const expected = new Map([manifest.encoder, manifest.decoder, ...split].map((f) => [f.file, f]));
   const pending = new Map<string, Uint8Array>();
   const urlOf = (file: string) => new URL(file, manifestUrl).href;
   const keyOf = (file: string) => {
