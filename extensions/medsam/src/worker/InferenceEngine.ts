@@ -169,7 +169,7 @@ export class InferenceEngine {
       throw new MedSamError('INFERENCE_FAILED', "the slice's embedding left the embedding cache before its box was decoded: raise medsam.embeddingCacheBytes");
     }
     const t0 = now();
-    const mask = await decodeModelBox(model.decoder, model.manifest, entry.embedding, entry.prepared, request.modelBox);
+    const mask = await decodeModelBox(await model.boxDecoder.sessionFor(entry.embedding), model.manifest, entry.embedding, entry.prepared, request.modelBox);
     return {
       mask: mask.data,
       rows: mask.rows,
