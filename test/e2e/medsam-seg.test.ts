@@ -112,6 +112,7 @@ describe('MedSAM segmentation saved to the PACS as DICOM-SEG and read back (run-
     expect(counts([...accepted.values()][0])).toEqual({ [state.result!.segmentIndex!]: state.result!.areaPixels });
     await page.selectOption(`[data-cy="medsam-save-target-${state.result!.segmentIndex}"]`, 'liver');
     await art.screenshot(page, 'liver accepted, segment described as Liver');
+    // Saying what it is named the segment (it still had its given name "MedSAM 1").
 
     await stack.stopOrthanc();
     const outcome = await step('save, PACS down', () => saveFromPanel(page));
@@ -129,7 +130,7 @@ describe('MedSAM segmentation saved to the PACS as DICOM-SEG and read back (run-
     await stack.restartOrthanc();
     stored = await step('save, PACS back', () => saveFromPanel(page));
     expect(stored).toMatchObject({ ok: true, segmentationId, studyInstanceUID: studyUid, seriesNumber: 3101, instanceNumber: 1, frames: 1 });
-    expect(stored.segments).toEqual([expect.objectContaining({ segmentNumber: 1, label: 'MedSAM 1', algorithmType: 'SEMIAUTOMATIC' })]);
+    expect(stored.segments).toEqual([expect.objectContaining({ segmentNumber: 1, label: 'Liver', algorithmType: 'SEMIAUTOMATIC' })]);
     const shown = await page.textContent('[data-cy="medsam-save-success"]');
     expect(shown).toContain('series 3101');
     expect(shown).toContain(stored.seriesInstanceUID);
@@ -205,7 +206,7 @@ describe('MedSAM segmentation saved to the PACS as DICOM-SEG and read back (run-
     expect(view).toMatchObject({ sopClassUID: '1.2.840.10008.5.1.4.1.1.66.4', segmentationType: 'BINARY', numberOfFrames: 1 });
     expect(view.rows * view.columns).toBe([...accepted.values()][0].length);
     expect(view.segments).toEqual([
-      expect.objectContaining({ number: 1, label: 'MedSAM 1', algorithmType: 'SEMIAUTOMATIC', algorithmName: 'MedSAM', category: ['123037004', 'SCT', 'Anatomical Structure'], type: LIVER }),
+      expect.objectContaining({ number: 1, label: 'Liver', algorithmType: 'SEMIAUTOMATIC', algorithmName: 'MedSAM', category: ['123037004', 'SCT', 'Anatomical Structure'], type: LIVER }),
     ]);
     const model = (await medsamState(browser.page)).model.info!;
     expect(view.segments[0].modelName).toBe(model.name);
