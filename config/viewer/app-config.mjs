@@ -4,6 +4,12 @@
 
 export const DEFAULT_MODEL_MANIFEST_URL = '/models/test-tiny/manifest.json';
 
+/** The models the demo's panel offers by name (`medsam.models`); both are test models, not MedSAM. */
+export const DEMO_MODELS = [
+  { name: 'Test model, MedSAM profile (1024)', manifestUrl: DEFAULT_MODEL_MANIFEST_URL, hint: 'test model, not MedSAM' },
+  { name: 'Test model, LiteMedSAM profile (256)', manifestUrl: '/models/test-tiny-256/manifest.json', hint: 'test model, not LiteMedSAM' },
+];
+
 /** Where the demo's viewer server proxies the embedding service: the origin root (its paths start with /v2/). */
 export const DEMO_EMBEDDING_SERVICE_URL = '/';
 
@@ -11,7 +17,8 @@ export const DEMO_EMBEDDING_SERVICE_URL = '/';
  * @param {object} o
  * @param {string[]} [o.extensions] URLs of extension bundles; OHIF `import()`s every string entry.
  * @param {string[]} [o.modes] URLs of mode bundles.
- * @param {string} [o.modelManifestUrl] what the MedSAM extension loads; read as `appConfig.medsam`.
+ * @param {string} [o.modelManifestUrl] what the MedSAM extension loads first; read as `appConfig.medsam`. The panel
+ *   offers DEMO_MODELS by name, and this one too (as "Your model") when it is not one of them.
  * @param {string} [o.embeddingServiceUrl] base URL of an embedding service: embeddings then come from it while
  *   it answers, else from the browser (`encoderBackend: 'auto'`).
  */
@@ -22,7 +29,7 @@ export function buildAppConfig({ extensions = [], modes = [], modelManifestUrl =
     modes,
     // A run-time extension entry is a bare URL, so OHIF hands its preRegistration an empty `configuration`;
     // our settings travel in the app config instead (`appConfig.medsam`, see extensions/medsam/src/config.ts).
-    medsam: { modelManifestUrl, ortBaseUrl: '/ort/', ...(embeddingServiceUrl ? { encoderBackend: 'auto', embeddingServiceUrl } : {}) },
+    medsam: { modelManifestUrl, models: modelList(modelManifestUrl), ortBaseUrl: '/ort/', ...(embeddingServiceUrl ? { encoderBackend: 'auto', embeddingServiceUrl } : {}) },
     customizationService: {},
     showStudyList: true,
     maxNumberOfWebWorkers: 3,
@@ -63,6 +70,11 @@ export function buildAppConfig({ extensions = [], modes = [], modelManifestUrl =
       },
     ],
   };
+}
+
+function modelList(modelManifestUrl) {
+  const listed = DEMO_MODELS.some((m) => m.manifestUrl === modelManifestUrl);
+  return listed ? DEMO_MODELS : [{ name: 'Your model', manifestUrl: modelManifestUrl, hint: 'MEDSAM_MODEL_MANIFEST' }, ...DEMO_MODELS];
 }
 
 /** The config as the classic script OHIF's index.html loads before its bundle. */
