@@ -65,6 +65,8 @@ export interface MedSamConfig {
   /** Keep embeddings in IndexedDB across page loads (they are derived from patient images: off by default). */
   readonly persistentEmbeddingCache: boolean;
   readonly persistentEmbeddingCacheBytes: number;
+  /** While a box is dragged on a slice whose embedding is ready, its mask follows the box (issue 13). */
+  readonly liveMask: boolean;
 }
 
 export const DEFAULT_CONFIG: MedSamConfig = {
@@ -84,6 +86,7 @@ export const DEFAULT_CONFIG: MedSamConfig = {
   prefetchSlices: 2,
   persistentEmbeddingCache: false,
   persistentEmbeddingCacheBytes: 512 * 1024 * 1024,
+  liveMask: true,
 };
 
 export class ConfigError extends Error {
@@ -216,6 +219,7 @@ export function readConfig(...sources: unknown[]): MedSamConfig {
         prefetchSlices: nonNegativeInteger(source, 'prefetchSlices'),
         persistentEmbeddingCache: flag(source, 'persistentEmbeddingCache'),
         persistentEmbeddingCacheBytes: positiveInteger(source, 'persistentEmbeddingCacheBytes'),
+        liveMask: flag(source, 'liveMask'),
       }),
       ...(cache !== undefined ? { modelCacheName: cache as string | null } : {}),
     };

@@ -39,7 +39,11 @@ export function preRegistration(params: ExtensionParams): void {
         rt.volume3d.reject(); // a new box replaces an open 3D preview as it replaces a 2D one
         void rt.controller.segmentBox(box);
       },
-      onBoxError: (e) => rt.store.update({ error: toPlainError(e) }),
+      onBoxMoved: (box) => rt.liveMask.moved(box),
+      onBoxError: (e) => {
+        rt.liveMask.cancel();
+        rt.store.update({ error: toPlainError(e) });
+      },
       // Enter/Esc go to whichever preview is open: the 3D one or the 2D one.
       onAccept: () => (rt.volume3d.hasPreview() ? rt.volume3d.accept() : rt.controller.accept()),
       onReject: () => (rt.volume3d.hasPreview() ? rt.volume3d.reject() : rt.controller.reject()),

@@ -26,7 +26,7 @@ import type { UnsavedChanges } from '../session/UnsavedChanges';
 
 /** The voxel value of a preview: shown in its own colour until accepted into a real segment. */
 export const PREVIEW_LABEL = 255;
-const PREVIEW_COLOR: [number, number, number, number] = [255, 215, 0, 255];
+export const PREVIEW_COLOR: [number, number, number, number] = [255, 215, 0, 255];
 
 interface Preview {
   readonly edit: LabelmapEdit;
@@ -50,6 +50,8 @@ export interface ControllerDeps {
   readonly unsaved: UnsavedChanges;
   /** Embeddings computed around the shown slice while the tool is active (prefetch/). */
   readonly background?: { start(): void; stop(): void };
+  /** The mask that followed the box while it was dragged (LiveMask.ts): its decode of the final box, if any. */
+  readonly live?: { finish(box: BoxCompleted): Promise<SegmentResult> | null };
 }
 
 /**
@@ -115,6 +117,7 @@ export class MedSamController {
   /** A box from the tool (or the segmentBox command): segment it and show the result as a preview. */
   async segmentBox(box: BoxCompleted): Promise<void> {
     const job = ++this.job;
+    const live = this.deps.live?.finish(box) ?? null; // erases the live drawing before the old preview goes
     this.discardPreview();
     // The wait the reader sees starts at mouse-up (the tool stamps it), not when this method runs.
     const startedAt = box.releasedAt ?? Date.now();
@@ -130,7 +133,8 @@ export class MedSamController {
       if (this.store.getState().model.status !== 'ready') this.store.update({ job: { status: 'running', stage: 'model', startedAt } });
       await this.deps.model.ensure();
       wait.lap('modelWait');
-      const result = await this.deps.client.segment({ image, imageRef: ref, normalization, box: box.box }, (p) => this.onJobProgress(job, startedAt, p));
+      const segment = () => this.deps.client.segment({ image, imageRef: ref, normalization, box: box.box }, (p) => this.onJobProgress(job, startedAt, p));
+      const result = live ? await live.catch(segment) : await segment();
       if (job !== this.job) return; // a newer box superseded this one
       wait.lap('inference');
       this.store.update({ job: { status: 'running', stage: 'writing', startedAt } });

@@ -10,6 +10,8 @@ import { backgroundEmbeddings } from '../prefetch/backgroundEmbeddings';
 import { getSegSaver } from '../store/saveRuntime';
 import { Volume3dController } from '../volume3d/Volume3dController';
 import { embeddingInput } from './embeddingInput';
+import type { LiveMask } from './LiveMask';
+import { liveMaskRuntime } from './liveMaskRuntime';
 import { MedSamController } from './MedSamController';
 import { ModelLoader } from './ModelLoader';
 import { initialState, type MedSamState } from './state';
@@ -23,6 +25,8 @@ export interface MedSamRuntime {
   readonly unsaved: UnsavedChanges;
   /** "Segment in 3D" from the last box (issue 10). */
   readonly volume3d: Volume3dController;
+  /** The mask that follows the box while it is dragged (issue 13). */
+  readonly liveMask: LiveMask;
 }
 
 export function createRuntime(services: Services, config: MedSamConfig, baseUrl: string = globalThis.location.href): MedSamRuntime {
@@ -35,8 +39,10 @@ export function createRuntime(services: Services, config: MedSamConfig, baseUrl:
   const input = (viewportId: string, imageId: string) => embeddingInput({ services, policy, readImage: readSourceImage }, viewportId, imageId);
   const background = backgroundEmbeddings(services, store, client, config, input);
   const unsaved = new UnsavedChanges();
-  const controller = new MedSamController({ services, store, model, client, policy, targets, readImage: readSourceImage, background, unsaved });
-  const volume3d = new Volume3dController({
+  let volume3d: Volume3dController | null = null;
+  const liveMask = liveMaskRuntime({ enabled: config.liveMask, busyElsewhere: () => volume3d?.hasPreview() === true, store, client, targets, input });
+  const controller = new MedSamController({ services, store, model, client, policy, targets, readImage: readSourceImage, background, unsaved, live: liveMask });
+  volume3d = new Volume3dController({
     services,
     medsam: store,
     model,
@@ -48,5 +54,5 @@ export function createRuntime(services: Services, config: MedSamConfig, baseUrl:
     handOver2dPreview: () => controller.handOverPreview(),
     recordProvenance: (segmentationId, segmentIndex, provenance) => getSegSaver().provenance.restore(segmentationId, segmentIndex, provenance),
   });
-  return { config, store, controller, unsaved, volume3d };
+  return { config, store, controller, unsaved, volume3d, liveMask };
 }

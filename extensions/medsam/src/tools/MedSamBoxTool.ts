@@ -14,6 +14,8 @@ export interface BoxCompleted extends BoxOnImage {
 export interface MedSamBoxToolConfiguration {
   /** Called with the box in image pixels once the drag ends. */
   onBoxCompleted?: (box: BoxCompleted) => void;
+  /** Called as the box is dragged (the live mask); must not block. */
+  onBoxMoved?: (box: BoxCompleted) => void;
   /** Called when the box cannot be mapped to an image (e.g. a reformatted viewport). */
   onBoxError?: (error: unknown) => void;
   /** OHIF's acceptPreview command (Enter) and rejectPreview / cancelActiveOperation (Esc) land here. */
@@ -81,6 +83,14 @@ export class MedSamBoxTool extends LabelmapBaseTool {
     state.end = [...evt.detail.currentPoints.world] as Types.Point3;
     state.moved = true;
     utilities.triggerAnnotationRenderForViewportIds(state.viewportIdsToRender);
+    const onMoved = this.settings.onBoxMoved;
+    const enabled = onMoved && getEnabledElement(evt.detail.element);
+    if (!onMoved || !enabled) return;
+    try {
+      onMoved({ ...boxOnViewportImage(enabled.viewport, state.start, state.end), viewportId: enabled.viewport.id });
+    } catch {
+      // not mappable (yet): mouse-up reports it
+    }
   };
 
   private onEnd = (evt: InteractionEvent): void => {
