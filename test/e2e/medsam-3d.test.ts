@@ -237,6 +237,45 @@ describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
     for (const [sop, mask] of accepted) expect(sha256(still.get(sop)!)).toBe(sha256(mask));
   });
 
+  it('A Bidirectional measurement on the liver → "Segment measurement": its box + margin, a preview matching the liver; Esc', async () => {
+    const { page } = browser;
+    const imageId = await showInstance(page, sops[keySlice]);
+    const gt = structureMask(truth, keySlice, ORGAN);
+    const gtBox = maskBox(gt, truth.columns)!;
+    const cy = Math.round((gtBox.y0 + gtBox.y1) / 2);
+    const cx = Math.round((gtBox.x0 + gtBox.x1) / 2);
+    const row = Array.from({ length: truth.columns }, (_, x) => gt[cy * truth.columns + x]);
+    const col = Array.from({ length: truth.rows }, (_, y) => gt[y * truth.columns + cx]);
+    // RECIST-like axes across the liver: its extent along the middle row (long) and the middle column (short).
+    const points: [number, number][] = [[row.indexOf(1), cy], [row.lastIndexOf(1), cy], [cx, col.indexOf(1)], [cx, col.lastIndexOf(1)]];
+    await page.evaluate(
+      ([id, pts]) => {
+        const w = window as unknown as { cornerstone: any; cornerstoneTools: any };
+        const toWorld = ([x, y]: [number, number]) => w.cornerstone.utilities.imageToWorldCoords(id, [x + 0.5, y + 0.5]);
+        const frameOfReferenceUID = w.cornerstone.metaData.get('imagePlaneModule', id).frameOfReferenceUID;
+        w.cornerstoneTools.annotation.state.addAnnotation(
+          { annotationUID: 'e2e-bidirectional', metadata: { toolName: 'Bidirectional', referencedImageId: id, FrameOfReferenceUID: frameOfReferenceUID }, data: { handles: { points: (pts as [number, number][]).map(toWorld) } } },
+          frameOfReferenceUID,
+        );
+      },
+      [imageId, points] as const,
+    );
+    await page.click('[data-cy="medsam-measurement-2d"]');
+    const preview = await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000);
+    expect(preview.error).toBeNull();
+    // The box MedSAM got: the axes' bounding box grown by a tenth of its longer side.
+    const [xs, ys] = [points.map((p) => p[0]), points.map((p) => p[1])];
+    const margin = Math.max(3, 0.1 * Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)));
+    const used = preview.result!.box;
+    expect(used.x0).toBeCloseTo(Math.max(0, Math.min(...xs) - margin), 3);
+    expect(used.y1).toBeCloseTo(Math.min(truth.rows - 1, Math.max(...ys) + margin), 3);
+    const labels = decodeSlices(await readSegmentationVoxels(page, segmentationId)).get(sops[keySlice])!;
+    const mask = Uint8Array.from(labels, (v) => (v === 255 ? 1 : 0));
+    expect(dice(mask, gt)).toBeGreaterThan(0.85);
+    await run(page, 'medsamReject');
+    await page.evaluate(() => (window as unknown as { cornerstoneTools: any }).cornerstoneTools.annotation.state.removeAnnotation('e2e-bidirectional'));
+  });
+
   it('Save: dciodvfy 0 errors, one SEG frame per segmented slice; reload and load the SEG: voxel-identical', async () => {
     const { page } = browser;
     const outcome = (await run(page, 'medsamSaveSegmentation')) as SaveOutcomeView;

@@ -7,6 +7,7 @@ import { setBackendsCommand } from './setBackendsCommand';
 import type { CommandFn, CommandsModule, ExtensionParams } from './types/ohif';
 import { GlueError } from './utils/plainError';
 import { commands3d } from './volume3d/commands3d';
+import { segmentMeasurement } from './measurement/segmentMeasurement';
 
 function isBox(v: unknown): v is Box {
   const b = v as Partial<Box> | null;
@@ -46,6 +47,12 @@ export function getCommandsModule(params: ExtensionParams): CommandsModule {
     [COMMANDS.adaptHost]: () => adaptHost(toolbar),
     ...saveCommands(),
     ...commands3d(volume3d),
+    [COMMANDS.segmentMeasurement]: (options) =>
+      segmentMeasurement(getRuntime(), params.servicesManager.services, {
+        ...(typeof options.annotationUID === 'string' ? { annotationUID: options.annotationUID } : {}),
+        ...(typeof options.viewportId === 'string' ? { viewportId: options.viewportId } : {}),
+        in3d: options.in3d === true,
+      }),
   };
   return {
     definitions: Object.fromEntries(Object.entries(fns).map(([name, commandFn]) => [name, { commandFn }])),

@@ -25,6 +25,7 @@ export const COMMANDS = {
   getState: 'medsamGetState',
   adaptHost: 'medsamAdaptHost',
   segment3d: 'medsamSegment3d',
+  segmentMeasurement: 'medsamSegmentMeasurement',
   cancel3d: 'medsamCancel3d',
   mark3dFirst: 'medsamMark3dFirst',
   mark3dLast: 'medsamMark3dLast',

@@ -27,6 +27,7 @@ export interface MedSamRuntime {
   readonly volume3d: Volume3dController;
   /** The mask that follows the box while it is dragged (issue 13). */
   readonly liveMask: LiveMask;
+  readonly services: Services;
 }
 
 export function createRuntime(services: Services, config: MedSamConfig, baseUrl: string = globalThis.location.href): MedSamRuntime {
@@ -54,5 +55,5 @@ export function createRuntime(services: Services, config: MedSamConfig, baseUrl:
     handOver2dPreview: () => controller.handOverPreview(),
     recordProvenance: (segmentationId, segmentIndex, provenance) => getSegSaver().provenance.restore(segmentationId, segmentIndex, provenance),
   });
-  return { config, store, controller, unsaved, volume3d, liveMask };
+  return { config, store, controller, unsaved, volume3d, liveMask, services };
 }

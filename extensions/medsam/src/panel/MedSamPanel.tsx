@@ -1,5 +1,6 @@
 import React, { useSyncExternalStore } from 'react';
 import type { MedSamRuntime } from '../controller/createRuntime';
+import { segmentMeasurement } from '../measurement/segmentMeasurement';
 import { getDrafts } from '../session/draftRuntime';
 import { getSegSaver } from '../store/saveRuntime';
 import { DraftOffers } from './DraftOffers';
@@ -7,6 +8,7 @@ import { EmbeddingSection } from './EmbeddingSection';
 import { ErrorBox } from './ErrorBox';
 import { FallbackNote } from './FallbackNote';
 import { ModelSection } from './ModelSection';
+import { MeasurementSection } from './MeasurementSection';
 import { JobLine, ResultSection, TargetLine } from './ResultSection';
 import { SaveSection } from './SaveSection';
 import { Volume3dSection } from './Volume3dSection';
@@ -33,6 +35,7 @@ export function MedSamPanel({ runtime }: { runtime: MedSamRuntime }) {
         />
       )}
       <Volume3dSection volume3d={runtime.volume3d} />
+      <MeasurementSection onSegment={(in3d) => void segmentMeasurement(runtime, runtime.services, { in3d })} />
       <TargetLine target={state.target} />
       <SaveSection saver={getSegSaver()} segmentationId={state.target?.segmentationId ?? null} />
       <EmbeddingSection state={state} serviceConfigured={!!runtime.config.embeddingServiceUrl} onEncoderBackend={(b) => controller.setEncoderBackend(b)} />
