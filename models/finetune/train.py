@@ -106,6 +106,7 @@ def parse_args(argv=None):
     ap.add_argument("--model", required=True, help="the parent model's manifest.json (its encoder made the embeddings)")
     ap.add_argument("--checkpoint", help="MedSAM .pth (needs segment_anything); absent: the test model's decoder.onnx")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--init", help="continue from an earlier run's decoder_state.pt (same parent model)")
     ap.add_argument("--epochs", type=int, default=100)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-5)
@@ -141,6 +142,11 @@ def train(args):
     if len(train_masks) == 0:
         raise DatasetError(f"{dataset_path}: no training slices")
     model = open_decoder(model_manifest, os.path.dirname(os.path.abspath(args.model)), args.checkpoint).to(device)
+    if args.init:
+        try:
+            model.load_state_dict(torch.load(args.init, map_location=device))
+        except Exception as e:
+            raise CheckpointError(f"{args.init}: not a usable decoder checkpoint ({type(e).__name__}: {str(e).splitlines()[0]})") from None
     params = model.trainable()
     wd = args.weight_decay if args.weight_decay is not None else (0.01 if args.optimizer == "adamw" else 0.0)
     opt = (torch.optim.AdamW if args.optimizer == "adamw" else torch.optim.Adam)(params, lr=args.lr, weight_decay=wd)
@@ -204,6 +210,8 @@ def train(args):
         "parentManifestSha256": sha256_file(args.model),
         "parentIdentity": f"{model_manifest['name']}@{model_manifest['version']}+{model_manifest['encoder']['sha256'][:12]}.{model_manifest['decoder']['sha256'][:12]}",
         "checkpoint": os.path.abspath(args.checkpoint) if args.checkpoint else None,
+        "init": os.path.abspath(args.init) if args.init else None,
+        "initSha256": sha256_file(args.init) if args.init else None,
         "checkpointSha256": sha256_file(args.checkpoint) if args.checkpoint else None,
         "dataset": os.path.abspath(args.dataset),
         "datasetManifestSha256": sha256_file(dataset_path),
