@@ -5,6 +5,7 @@
 // never trained on; the organs are what it was trained on and must not get worse.
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runCli, tempDir, TEST_MODEL } from '../support/cli';
@@ -67,13 +68,15 @@ describe('fine-tuning the test model on BODY outlines from a folder of SEGs', ()
     expect(summary.split.train).toHaveLength(8);
     expect(summary.skipped).toEqual([]);
     // numpy reads what the CLI wrote, in MedSAM's first-release layout.
-    const shapes = python(['-c', `import numpy as np, json, sys
+    const read = JSON.parse(
+      python(['-c', `import numpy as np, json, sys
 m = json.load(open(sys.argv[1] + '/dataset.json'))
 c = m['cases'][0]; z = np.load(sys.argv[1] + '/' + c['file'])
-print(json.dumps({k: [list(z[k].shape), str(z[k].dtype)] for k in z.files}), int(z['gts'].max()), len(c['slices']))`, dataset]);
-    const [json, gtsMax, n] = shapes.trim().split(' ');
-    expect(JSON.parse(json)).toEqual({ imgs: [[+n, 256, 256, 3], 'uint8'], gts: [[+n, 256, 256], 'uint8'], img_embeddings: [[+n, 256, 64, 64], 'float32'] });
-    expect(gtsMax).toBe('1');
+print(json.dumps({'arrays': {k: [list(z[k].shape), str(z[k].dtype)] for k in z.files}, 'gtsMax': int(z['gts'].max()), 'n': len(c['slices'])}))`, dataset]),
+    ) as { arrays: Record<string, [number[], string]>; gtsMax: number; n: number };
+    const n = read.n;
+    expect(read.arrays).toEqual({ imgs: [[n, 256, 256, 3], 'uint8'], gts: [[n, 256, 256], 'uint8'], img_embeddings: [[n, 256, 64, 64], 'float32'] });
+    expect(read.gtsMax).toBe(1);
   }, 300_000);
 
   it('trains the decoder, exports a new version that names its parent and dataset, and shares the encoder', () => {
@@ -82,7 +85,7 @@ print(json.dumps({k: [list(z[k].shape), str(z[k].dtype)] for k in z.files}), int
     python(['models/finetune/export.py', '--run', run, '--out', model]);
     const parent = JSON.parse(readFileSync(TEST_MODEL, 'utf8'));
     const child = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8'));
-    const sha = (p: string) => require('node:crypto').createHash('sha256').update(readFileSync(p)).digest('hex');
+    const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
     expect(child.encoder.sha256).toBe(parent.encoder.sha256);
     expect(readFileSync(join(model, child.encoder.file))).toEqual(readFileSync(join(ROOT, 'models/test-tiny', parent.encoder.file)));
     expect(child.decoder.sha256).not.toBe(parent.decoder.sha256);
