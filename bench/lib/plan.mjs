@@ -94,7 +94,7 @@ export function planJobs({ models, suites, quick, serviceBuilt }) {
   // The real viewer with the test model (its wait and main-thread long tasks), in the browser and with the service.
   if (want('viewer')) {
     for (const withService of [false, ...(serviceBuilt ? [true] : [])]) {
-      jobs.push({ suite: 'viewer', label: `viewer boxes, ${withService ? 'embedding service' : 'browser'}`, script: suite('viewerBoxes'), params: { withService, slices: quick ? 2 : 3, boxesPerSlice: 3 }, timeoutMs: 10 * MIN });
+      jobs.push({ suite: 'viewer', label: `viewer boxes, ${withService ? 'embedding service' : 'browser'}`, script: suite('viewerBoxes'), params: { withService, slices: quick ? 2 : 3, boxesPerSlice: 3, drags: withService ? 0 : quick ? 3 : 6 }, timeoutMs: 10 * MIN });
     }
   }
   return jobs;

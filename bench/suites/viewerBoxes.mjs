@@ -43,7 +43,58 @@ async function oneBox(page, box) {
   }, box);
 }
 
-export async function run({ boxesPerSlice = 3, slices = 3, withService = false }) {
+/** Page coordinates of image pixels (x = column, y = row) in the viewport. */
+function toPage(page, viewportId, imageId, points) {
+  return page.evaluate(({ viewportId, imageId, points }) => {
+    const w = window;
+    const vp = w.cornerstone.getEnabledElementByViewportId(viewportId).viewport;
+    const rect = vp.element.getBoundingClientRect();
+    return points.map(([x, y]) => {
+      const c = vp.worldToCanvas(w.cornerstone.utilities.imageToWorldCoords(imageId, [x, y]));
+      return [rect.left + c[0], rect.top + c[1]];
+    });
+  }, { viewportId, imageId, points });
+}
+
+/**
+ * Issue 13: a real mouse drag with the MedSAM box tool, 600 ms long: `endsStill` holds the last 150 ms still
+ * (the live mask has decoded the final box by mouse-up), otherwise it moves until mouse-up. Returns the panel's
+ * mouse-up → preview painted (the tool stamps mouse-up), and how many live frames were drawn on the way.
+ */
+async function oneDrag(page, target, rect, endsStill) {
+  const [a, b] = await toPage(page, target.viewportId, target.imageId, [[rect.x0, rect.y0], [rect.x1, rect.y1]]);
+  await page.mouse.move(a[0], a[1]);
+  await page.mouse.down();
+  const moving = endsStill ? 450 : 600;
+  const steps = 30;
+  const t0 = Date.now();
+  for (let i = 1; i <= steps; i++) {
+    const f = i / steps;
+    // Overshoot and come back, so the box changes until the last step.
+    const wobble = endsStill ? 0 : Math.sin(f * Math.PI * 3) * 6 * (1 - f);
+    await page.mouse.move(a[0] + (b[0] - a[0]) * f + wobble, a[1] + (b[1] - a[1]) * f);
+    const due = t0 + (moving * i) / steps;
+    const left = due - Date.now();
+    if (left > 0) await page.waitForTimeout(left);
+  }
+  if (endsStill) await page.waitForTimeout(150);
+  await page.mouse.up();
+  const r = await page.evaluate(async () => {
+    const w = window;
+    const state = () => w.commandsManager.runCommand('medsamGetState');
+    for (;;) {
+      const s = state();
+      if (s.error) throw new Error(`drag failed: ${s.error.title}: ${s.error.detail}`);
+      if (s.result?.phase === 'preview' && s.result.totalMs !== undefined && s.result.wait) return { panelMs: s.result.totalMs, wait: s.result.wait };
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  });
+  await page.evaluate(() => window.commandsManager.runCommand('medsamReject'));
+  await page.waitForTimeout(300);
+  return r;
+}
+
+export async function run({ boxesPerSlice = 3, slices = 3, withService = false, drags = 0 }) {
   const { startStack } = await import(path.join(repoRoot, 'scripts/demo/stack.mjs'));
   const stack = await startStack({ embeddingService: withService, log: () => {} });
   const browser = await launchChromium();
@@ -76,6 +127,31 @@ export async function run({ boxesPerSlice = 3, slices = 3, withService = false }
         progress(`${setup} slice ${slice.index} box ${b + 1}: ${Math.round(r.waited)} ms, long tasks ${r.longTasks.map(Math.round).join(', ') || 'none'}; ours ${r.own.map(Math.round).join(', ')}`);
       }
     }
+    // Issue 13: scripted mouse drags on the last slice (its embedding is ready), after accepting one box so that
+    // the live mask has a segmentation to draw into.
+    const dragSamples = { still: [], moving: [] };
+    if (drags > 0) {
+      const target = await page.evaluate(() => {
+        const w = window;
+        const viewportId = w.services.viewportGridService.getActiveViewportId();
+        const viewport = w.cornerstone.getEnabledElementByViewportId(viewportId).viewport;
+        return { viewportId, imageId: viewport.getCurrentImageId() };
+      });
+      await page.evaluate(async ({ viewportId, imageId }) => {
+        const w = window;
+        await w.commandsManager.runCommand('medsamSegmentBox', { viewportId, imageId, box: { x0: 20, y0: 20, x1: 40, y1: 40 } });
+        w.commandsManager.runCommand('medsamAccept', {});
+      }, target);
+      await page.click('[data-cy="MedSamBox"]').catch(() => undefined);
+      for (let d = 0; d < drags; d++) {
+        for (const endsStill of [true, false]) {
+          const rect = { x0: 60 + 5 * d, y0: 70 + 3 * d, x1: 150 + 4 * d, y1: 172 - 2 * d };
+          const r = await oneDrag(page, target, rect, endsStill);
+          (endsStill ? dragSamples.still : dragSamples.moving).push(r);
+          progress(`${setup} drag ${d + 1} (${endsStill ? 'ends still' : 'ends moving'}): mouse-up → preview ${Math.round(r.panelMs)} ms (inference ${Math.round(r.wait.inference ?? 0)} ms)`);
+        }
+      }
+    }
     const rows = [];
     const at = (kind) => ({ suite: 'viewer', model: 'test-tiny', runtime: `OHIF viewer, ${setup}`, size: 256, stage: kind });
     for (const [kind, list] of Object.entries(samples)) {
@@ -83,11 +159,18 @@ export async function run({ boxesPerSlice = 3, slices = 3, withService = false }
       const label = kind === 'newSlice' ? 'new slice' : 'same slice';
       rows.push(row(at(`${label}: command → preview painted`), list.map((r) => r.waited)));
       rows.push(row(at(`${label}: panel's mouse-up → painted`), list.map((r) => r.panelMs)));
+      for (const lap of ['read', 'inference', 'draw']) rows.push(row(at(`${label}: of which ${lap}`), list.map((r) => r.wait?.[lap] ?? 0)));
       const tasks = list.flatMap((r) => r.longTasks);
       rows.push(figure(at(`${label}: long tasks (> 50 ms) per box`), tasks.length / list.length, 'count'));
       rows.push(figure(at(`${label}: longest main-thread task`), tasks.length ? Math.max(...tasks) : 0, 'ms'));
       const own = list.flatMap((r) => r.own);
       if (own.length) rows.push(row(at(`${label}: extension's own main-thread steps`), own));
+    }
+    for (const [kind, list] of Object.entries(dragSamples)) {
+      if (!list.length) continue;
+      const label = kind === 'still' ? '600 ms drag, last 150 ms still' : '600 ms drag, ends moving';
+      rows.push(row(at(`${label}: mouse-up → preview painted`), list.map((r) => r.panelMs)));
+      for (const lap of ['read', 'inference', 'draw']) rows.push(row(at(`${label}: of which ${lap}`), list.map((r) => r.wait[lap] ?? 0)));
     }
     return { rows, notes: { errors: browser.errors.slice(0, 20) } };
   } finally {
