@@ -208,6 +208,34 @@ describe('MedSAM in the OHIF viewer (run-time bundles)', () => {
     await waitForState(page, "s.result?.phase === 'undone'", 10_000);
   });
 
+  it('the panel offers the listed models by name; the LiteMedSAM-profile test model loads, segments the liver and is remembered', async () => {
+    const { page } = browser;
+    const select = '[data-cy="medsam-model-choice"]';
+    const labels = await page.$$eval(`${select} option`, (options) => options.map((o) => o.textContent ?? ''));
+    const lite = 'Test model, LiteMedSAM profile (256) (test model, not LiteMedSAM)';
+    expect(labels).toEqual(['Your model (MEDSAM_MODEL_MANIFEST)', 'Test model, MedSAM profile (1024) (test model, not MedSAM)', lite, 'Other: manifest URL…']);
+    await page.selectOption(select, { label: lite });
+    const loaded = await step('256 test model load', () => waitForState(page, "(s.model.status === 'ready' && s.model.info.name === 'medsam-ohif-test-tiny-256') || s.model.status === 'error'", 180_000));
+    expect(loaded.model.status).toBe('ready');
+    expect(await page.evaluate(() => localStorage.getItem('medsam.modelManifestUrl'))).toBe('/models/test-tiny-256/manifest.json');
+    await dragBox(page, imageId, organBox);
+    const preview = await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000).catch(async (e: unknown) => {
+      throw new Error(`no preview from the 256 test model: ${String(e)}; state ${JSON.stringify(await medsamState(page))}`);
+    });
+    expect(preview.error).toBeNull();
+    const shown = (await readLabelmap(page, imageId)).voxels.map((v) => (v === 255 ? 1 : 0));
+    const score = dice(Uint8Array.from(shown), structureMask(truth, ORGAN.slice, ORGAN.name));
+    art.writeText('test-tiny-256.json', JSON.stringify({ box: preview.result!.box, dice: score }, null, 2));
+    await art.screenshot(page, 'LiteMedSAM-profile test model: liver preview');
+    expect(score).toBeGreaterThanOrEqual(0.9);
+    await page.keyboard.press('Escape');
+    await waitForState(page, "s.result?.phase === 'discarded'", 10_000);
+    // Back to the first model for the tests after this one (they compare with the CLI on it).
+    await page.selectOption(select, { label: labels[0] });
+    const back = await waitForState(page, "(s.model.status === 'ready' && s.model.info.name !== 'medsam-ohif-test-tiny-256') || s.model.status === 'error'", 180_000);
+    expect(back.model.status).toBe('ready');
+  });
+
   it('MPR: the axial volume viewport segments the same slice; a sagittal (reformatted) one explains why not', async () => {
     const { page } = browser;
     const ids = await showInMpr(page, imageId);
