@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { dciodvfy, readWithPydicom } from '../fixtures/seg/segCases';
 import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, repoRoot, startStack, waitForRenderedImage, type BrowserSession, type Stack } from './harness';
+import { PANEL_ID } from '../../extensions/medsam/src/id';
 import { medsamAppConfigJs } from './medsam/appConfig';
 import { maskBox, readPhantomLabels, structureMask, type LabelVolume } from './medsam/groundTruth';
 import { dragBox, selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
@@ -248,6 +249,9 @@ describe.each(SETUPS)('a reading session ($name): many segments, save, more segm
       for (const [sop, mask] of bySop) expect(sha256(back.get(sop)!)).toBe(sha256(mask));
     }
     await art.screenshot(page, 'stored SEG loaded, overlap whole');
+    // OHIF shows its own segmentation panel after loading a SEG; the reader goes back to the MedSAM panel's tab.
+    await page.evaluate((id) => (window as unknown as { services: { panelService: { activatePanel(id: string, force?: boolean): void } } }).services.panelService.activatePanel(id, true), PANEL_ID);
+    await page.waitForSelector('[data-cy="medsam-panel"]', { timeout: 30_000 });
     imageId = await showInstance(page, (JSON.parse(fs.readFileSync(path.join(stack.manifest.ctPhantomDir, 'series.json'), 'utf8')) as { slices: { index: number; sopInstanceUid: string }[] }).slices.find((s) => s.index === slice)!.sopInstanceUid);
     viewportId = await page.evaluate(() => (window as unknown as CommandWindow).services.viewportGridService.getActiveViewportId());
     if (setup.ui) await selectBoxTool(page);
