@@ -6,7 +6,7 @@ import type { BoxCompleted } from '../tools/MedSamBoxTool';
 import { LiveMask, type LiveMaskDeps } from './LiveMask';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
-const box = (x1: number, imageId = 'img:1'): BoxCompleted => ({ imageId, viewportId: 'vp', box: { x0: 10, y0: 10, x1, y1: 50 } });
+const box = (x1: number, imageId = 'img:1'): BoxCompleted => ({ imageId, viewportId: 'vp', slice: 0, box: { x0: 10, y0: 10, x1, y1: 50 } });
 
 function harness(over: Partial<LiveMaskDeps> = {}) {
   const requests: { request: SegmentRequest; resolve: (r: SegmentResult) => void; reject: (e: Error) => void }[] = [];

@@ -117,6 +117,7 @@ export class InferenceEngine {
       encoder: router.status(),
       embeddingIdentity: embeddingIdentity(manifest),
       profile: manifest.profile,
+      decoder: boxDecoder.isSplit ? 'split' : 'unsplit',
       inputSize: manifest.inputSize,
     };
     const previous = this.model;

@@ -69,6 +69,8 @@ export interface ModelInfo {
   readonly embeddingIdentity?: string;
   /** How a slice maps onto the model input (the 3D protocol derives boxes in model pixels on the main thread). */
   readonly profile?: PreprocessingProfile;
+  /** "split" when boxes run the manifest's split decoder (image part once per embedding), else "unsplit". */
+  readonly decoder?: 'split' | 'unsplit';
   readonly inputSize?: number;
 }
 
