@@ -78,6 +78,18 @@ async function oneDrag(page, target, rect, endsStill) {
     if (left > 0) await page.waitForTimeout(left);
   }
   if (endsStill) await page.waitForTimeout(150);
+  // Is the live mask on screen before mouse-up? Preview voxels (255) in the slice's labelmap.
+  const liveVoxels = await page.evaluate(({ imageId }) => {
+    const w = window;
+    let count = 0;
+    for (const s of w.services.segmentationService.getSegmentations()) {
+      for (const labelId of w.cornerstoneTools.segmentation.getLabelmapImageIdsForImageId(imageId, s.segmentationId) ?? []) {
+        const data = w.cornerstone.cache.getImage(labelId)?.voxelManager.getScalarData() ?? [];
+        for (let i = 0; i < data.length; i++) if (data[i] === 255) count++;
+      }
+    }
+    return count;
+  }, { imageId: target.imageId });
   await page.mouse.up();
   const r = await page.evaluate(async () => {
     const w = window;
@@ -91,7 +103,7 @@ async function oneDrag(page, target, rect, endsStill) {
   });
   await page.evaluate(() => window.commandsManager.runCommand('medsamReject'));
   await page.waitForTimeout(300);
-  return r;
+  return { ...r, liveVoxels };
 }
 
 export async function run({ boxesPerSlice = 3, slices = 3, withService = false, drags = 0 }) {
@@ -148,7 +160,7 @@ export async function run({ boxesPerSlice = 3, slices = 3, withService = false, 
           const rect = { x0: 60 + 5 * d, y0: 70 + 3 * d, x1: 150 + 4 * d, y1: 172 - 2 * d };
           const r = await oneDrag(page, target, rect, endsStill);
           (endsStill ? dragSamples.still : dragSamples.moving).push(r);
-          progress(`${setup} drag ${d + 1} (${endsStill ? 'ends still' : 'ends moving'}): mouse-up → preview ${Math.round(r.panelMs)} ms (inference ${Math.round(r.wait.inference ?? 0)} ms)`);
+          progress(`${setup} drag ${d + 1} (${endsStill ? 'ends still' : 'ends moving'}): mouse-up → preview ${Math.round(r.panelMs)} ms (inference ${Math.round(r.wait.inference ?? 0)} ms); live mask before mouse-up: ${r.liveVoxels} voxels`);
         }
       }
     }
@@ -171,6 +183,7 @@ export async function run({ boxesPerSlice = 3, slices = 3, withService = false, 
       const label = kind === 'still' ? '600 ms drag, last 150 ms still' : '600 ms drag, ends moving';
       rows.push(row(at(`${label}: mouse-up → preview painted`), list.map((r) => r.panelMs)));
       for (const lap of ['read', 'inference', 'draw']) rows.push(row(at(`${label}: of which ${lap}`), list.map((r) => r.wait[lap] ?? 0)));
+      rows.push(figure(at(`${label}: drags with the live mask on screen before mouse-up`), list.filter((r) => r.liveVoxels > 0).length / list.length, 'fraction'));
     }
     return { rows, notes: { errors: browser.errors.slice(0, 20) } };
   } finally {
