@@ -9,11 +9,12 @@ import { decoderImageFeatures, promptDecoderSession, type SplitDecoder } from '.
  * (bench suite decoder-variants, mode "first"). With a split decoder, its two parts are what boxes will run.
  * Returns the milliseconds it took.
  */
-export async function warmUpDecoder(decoder: ModelSession, manifest: ModelManifest, split?: SplitDecoder | null): Promise<number> {
+export async function warmUpDecoder(decoder: ModelSession | null, manifest: ModelManifest, split?: SplitDecoder | null): Promise<number> {
   const t0 = globalThis.performance.now();
   const dims = manifest.embeddingDims;
   const embedding = { type: 'float32' as const, dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)) };
   const session = split ? promptDecoderSession(split, await decoderImageFeatures(split, manifest, embedding)) : decoder;
+  if (!session) throw new Error('warmUpDecoder needs the decoder or its split');
   const s = manifest.inputSize;
   const box = { x0: s * 0.25, y0: s * 0.25, x1: s * 0.75, y1: s * 0.75 };
   await session.run(decoderFeeds(manifest.decoder, embedding, box, manifest.lowResSize, { rows: s, columns: s }), [manifest.decoder.outputs.lowResLogits]);

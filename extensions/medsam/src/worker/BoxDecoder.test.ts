@@ -57,6 +57,22 @@ describe('BoxDecoder', () => {
     expect(log.slice(-3).sort()).toEqual(['decoder.release', 'image.release', 'prompt.release']);
   });
 
+  it('with a split and no unsplit decoder (the worker then never opens it)', async () => {
+    const log: string[] = [];
+    const split: SplitDecoder = {
+      spec: { image: { file: 'i', sha256: 'x', outputs: ['k'] }, prompt: { file: 'p', sha256: 'y' } },
+      image: recorder('image', log, ['image_embeddings'], ['k']),
+      prompt: recorder('prompt', log, ['point_coords', 'point_labels', 'k'], ['low_res_masks']),
+    };
+    const boxes = new BoxDecoder(null, manifest, split);
+    boxes.warmUp();
+    await (await boxes.sessionFor(embedding(2))).run({ image_embeddings: embedding(2), point_coords: embedding(2), point_labels: embedding(2) });
+    expect(log).toEqual(['image(image_embeddings):0', 'prompt(k,point_coords,point_labels)', 'image(image_embeddings):2', 'prompt(k,point_coords,point_labels)']);
+    await boxes.release();
+    expect(log.slice(-2).sort()).toEqual(['image.release', 'prompt.release']);
+    expect(() => new BoxDecoder(null, manifest, null)).toThrow(/needs the decoder or its split/);
+  });
+
   it('without a split: the unsplit decoder, after its warm-up', async () => {
     const log: string[] = [];
     const decoder = recorder('decoder', log, ['image_embeddings'], ['low_res_masks']);

@@ -22,11 +22,14 @@ export class BoxDecoder {
   private readonly features = new Map<Tensor, Promise<DecoderImageFeatures>>();
   private warm: Promise<unknown> = Promise.resolve();
 
+  /** `decoder` may be null where the split decoder serves (the unsplit one is then never opened). */
   constructor(
-    private readonly decoder: ModelSession,
+    private readonly decoder: ModelSession | null,
     private readonly manifest: ModelManifest,
     private readonly split: SplitDecoder | null,
-  ) {}
+  ) {
+    if (!decoder && !split) throw new Error('BoxDecoder needs the decoder or its split');
+  }
 
   get isSplit(): boolean {
     return this.split !== null;
@@ -40,13 +43,13 @@ export class BoxDecoder {
   /** The session a box on `embedding` runs: decodeModelBox / segmentBox take it as the decoder. */
   async sessionFor(embedding: Tensor): Promise<ModelSession> {
     await this.warm;
-    if (!this.split) return this.decoder;
+    if (!this.split) return this.decoder!;
     return promptDecoderSession(this.split, await this.imageFeatures(this.split, embedding));
   }
 
   async release(): Promise<void> {
     this.features.clear();
-    await Promise.allSettled([this.decoder.release(), ...(this.split ? [releaseSplitDecoder(this.split)] : [])]);
+    await Promise.allSettled([...(this.decoder ? [this.decoder.release()] : []), ...(this.split ? [releaseSplitDecoder(this.split)] : [])]);
   }
 
   private imageFeatures(split: SplitDecoder, embedding: Tensor): Promise<DecoderImageFeatures> {

@@ -80,9 +80,10 @@ export class InferenceEngine {
         throw e;
       }
     };
-    // The small decoder first: a broken manifest or runtime shows up before the long encoder download.
-    const decoder = await open('decoder');
-    const boxDecoder = new BoxDecoder(decoder, manifest, await this.openSplit(manifest, source, runtime.backend));
+    // The small decoder first: a broken manifest or runtime shows up before the long encoder download. Where
+    // the split decoder opens, the unsplit one is not needed (same logits) and is not even downloaded.
+    const split = await this.openSplit(manifest, source, runtime.backend);
+    const boxDecoder = new BoxDecoder(split ? null : await open('decoder'), manifest, split);
     let encoderSession: Promise<ModelSession> | null = null;
     const encoder = () => {
       encoderSession ??= open('encoder');
