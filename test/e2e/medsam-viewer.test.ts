@@ -141,7 +141,8 @@ describe('MedSAM in the OHIF viewer (run-time bundles)', () => {
     const wait = (result as unknown as { wait: Record<string, number> }).wait;
     const parts = Object.values(wait).reduce((a, b) => a + b, 0);
     expect(Math.abs(result.totalMs - parts)).toBeLessThanOrEqual(2);
-    expect(wait.inference).toBeGreaterThan(0);
+    // With the live mask the decode of the final box is often done during the drag: then nothing is left to wait for.
+    expect(wait.inference).toBeGreaterThanOrEqual(0);
     expect(await page.textContent('[data-cy="medsam-result-stages"]')).toMatch(/embedding \+ decoder/);
     const readback = await readLabelmap(page, imageId);
     expect(readback.segmentations).toHaveLength(1);
