@@ -9,7 +9,7 @@ import { medsamAppConfigJs } from './medsam/appConfig';
 import { maskBox, readPhantomLabels, structureMask } from './medsam/groundTruth';
 import { dragBox, medsamState, selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
 import { segSeriesInPacs } from './medsam/pacs';
-import { decodeSlices, readSegmentationVoxels, saveFromPanel } from './medsam/segPage';
+import { decodeSegmentMasks, decodeSlices, loadSegFromStudyBrowser, readSegmentMasks, readSegmentationVoxels, saveFromPanel, waitForDisplaySet } from './medsam/segPage';
 import fs from 'node:fs';
 
 const VERSIONS = (process.env.MEDSAM_E2E_OHIF_VERSIONS ?? '3.11.1,3.12.10,3.14.0-beta.6').split(',').map((v) => v.trim()).filter(Boolean);
@@ -50,7 +50,7 @@ describe.each(VERSIONS)('OHIF %s with the MedSAM bundles added at run time', (ve
     await art.screenshot(page, 'stock viewer');
   });
 
-  it('box → Enter → Save to PACS: the SEG in Orthanc holds the accepted segment', async () => {
+  it('box → Enter, a box → Esc, Ctrl+Z, box → Enter → Save to PACS: the SEG in Orthanc holds the accepted segment; reload and load it: the same voxels', async () => {
     const { page } = browser;
     const studyUid = findStudy(stack.manifest, CT_PHANTOM).studyUid;
     const truth = readPhantomLabels(path.join(stack.manifest.ctPhantomDir, 'phantom'));
@@ -71,8 +71,29 @@ describe.each(VERSIONS)('OHIF %s with the MedSAM bundles added at run time', (ve
     const accepted = await waitForState(page, "s.result?.phase === 'accepted'", 10_000);
     await art.screenshot(page, 'accepted');
 
-    const voxels = decodeSlices(await readSegmentationVoxels(page, accepted.result!.segmentationId));
+    const segmentationId = accepted.result!.segmentationId;
+    const voxels = decodeSlices(await readSegmentationVoxels(page, segmentationId));
     expect(voxels.size).toBe(1);
+
+    // Esc: a second box's preview goes, the accepted liver stays as it was.
+    const spleen = maskBox(structureMask(truth, LIVER_SLICE, 'spleen'), truth.columns)!;
+    await dragBox(page, imageId, { x0: spleen.x0 - 3, y0: spleen.y0 - 3, x1: spleen.x1 + 3, y1: spleen.y1 + 3 });
+    expect((await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000)).error).toBeNull();
+    await page.keyboard.press('Escape');
+    await waitForState(page, "s.result?.phase === 'discarded'", 10_000);
+    expect(decodeSlices(await readSegmentationVoxels(page, segmentationId))).toEqual(voxels);
+    // Ctrl+Z takes the accept back (OHIF's undo walks cornerstone's history, where the accept is recorded).
+    await page.keyboard.press('Control+z');
+    await waitForState(page, "s.result?.phase === 'undone'", 10_000);
+    expect(decodeSlices(await readSegmentationVoxels(page, segmentationId)).size).toBe(0);
+    // and the reader boxes the liver again
+    await dragBox(page, imageId, { x0: gt.x0 - 3, y0: gt.y0 - 3, x1: gt.x1 + 3, y1: gt.y1 + 3 });
+    expect((await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000)).error).toBeNull();
+    await page.keyboard.press('Enter');
+    await waitForState(page, "s.result?.phase === 'accepted'", 10_000);
+    const saved = decodeSegmentMasks(await readSegmentMasks(page, segmentationId));
+    expect([...saved.keys()]).toHaveLength(1);
+
     const outcome = await saveFromPanel(page);
     expect(outcome).toMatchObject({ ok: true, studyInstanceUID: studyUid, frames: 1 });
     const inPacs = await segSeriesInPacs(stack.orthancUrl, studyUid);
@@ -80,5 +101,18 @@ describe.each(VERSIONS)('OHIF %s with the MedSAM bundles added at run time', (ve
     expect(inPacs.find((s) => s.seriesInstanceUID === outcome.seriesInstanceUID)!.instances).toEqual([outcome.sopInstanceUID]);
     const state = await medsamState(page);
     expect(state.error).toBeNull();
+
+    // Reload, load the stored SEG: the same voxels (SEG segment 1 is the one segment saved).
+    await openStudy(page, stack.url, 'medsam', studyUid);
+    await waitForRenderedImage(page, { timeoutMs: 90_000 });
+    const seg = await waitForDisplaySet(page, outcome.seriesInstanceUID!);
+    await loadSegFromStudyBrowser(page, seg.displaySetInstanceUID);
+    await page.waitForTimeout(1000);
+    const back = decodeSegmentMasks(await readSegmentMasks(page, seg.displaySetInstanceUID));
+    const [mine] = [...saved.values()];
+    expect([...back.keys()]).toEqual([1]);
+    expect([...back.get(1)!.keys()]).toEqual([...mine.keys()]);
+    for (const [sop, mask] of mine) expect(Buffer.from(back.get(1)!.get(sop)!).equals(Buffer.from(mask))).toBe(true);
+    await art.screenshot(page, 'reloaded, SEG loaded');
   });
 });
