@@ -58,7 +58,16 @@ describe.each(VERSIONS)('OHIF %s with the MedSAM bundles added at run time', (ve
     const gt = maskBox(structureMask(truth, LIVER_SLICE, 'liver'), truth.columns)!;
 
     await openStudy(page, stack.url, 'medsam', studyUid);
-    await waitForRenderedImage(page, { timeoutMs: 90_000 });
+    try {
+      await waitForRenderedImage(page, { timeoutMs: 90_000 });
+    } catch (e) {
+      // Seen once in CI on 3.12.10 (a fresh dist, a loaded machine): the mode's page never laid out a viewport.
+      // A reader reloads a blank page; so does the test, once, keeping the evidence. A second failure fails the test.
+      await art.screenshot(page, 'no viewport after opening the study (reloading once)');
+      console.warn(`OHIF ${version}: ${e instanceof Error ? e.message : String(e)}; reloading once`);
+      await openStudy(page, stack.url, 'medsam', studyUid);
+      await waitForRenderedImage(page, { timeoutMs: 90_000 });
+    }
     await page.waitForSelector('[data-cy="medsam-panel"]', { timeout: 30_000 });
     const loaded = await waitForState(page, "s.model.status === 'ready' || s.model.status === 'error'", 180_000);
     expect(loaded.model.status).toBe('ready');
