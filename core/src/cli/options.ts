@@ -45,6 +45,13 @@ function integer(value: string | undefined, flag: string, min: number): number |
   return n;
 }
 
+/** --backend: node (default) or wasm. */
+export function backendOption(value: string | undefined): NodeBackendName {
+  const backend = value ?? 'node';
+  if (backend !== 'node' && backend !== 'wasm') throw new UsageError(`--backend must be node or wasm, got "${backend}"`);
+  return backend;
+}
+
 export function normalization(kind: string | undefined, window: string | undefined): NormalizationSpec {
   if (window !== undefined) {
     if (window in CT_WINDOW_PRESETS) return { kind: 'ct-window', preset: window as CtWindowPreset };
@@ -100,8 +107,7 @@ export function parseCommand(argv: readonly string[]): Command {
   for (const required of ['model', 'image', 'out'] as const) {
     if (!values[required]) throw new UsageError(`missing --${required}`);
   }
-  const backend = values.backend ?? 'node';
-  if (backend !== 'node' && backend !== 'wasm') throw new UsageError(`--backend must be node or wasm, got "${backend}"`);
+  const backend = backendOption(values.backend);
   const common: CommonOptions = {
     model: values.model!,
     image: values.image!,

@@ -5,7 +5,7 @@ import type { NormalizationSpec } from '../pipeline/normalize';
 import { OPEN_WALK_DEFAULTS, type KeySliceBox } from '../pipeline/volume/protocols';
 import type { NodeBackendName } from '../runtimes/backendChoice';
 import { UsageError } from './exitCodes';
-import { normalization } from './options';
+import { backendOption, normalization } from './options';
 
 export const SEGMENT3D_USAGE = `  medsam segment3d --model <manifest.json> --series <DICOM folder|file.nii[.gz]> --out <mask.nii[.gz]>
                  (--box x0,y0,x1,y1 [--slice K] [--range a,b] | --boxes <boxes.json> [--range a,b])
@@ -116,8 +116,7 @@ export function parseSegment3d(argv: readonly string[]): Segment3dOptions {
   for (const required of ['model', 'series', 'out'] as const) {
     if (!values[required]) throw new UsageError(`missing --${required}`);
   }
-  const backend = values.backend ?? 'node';
-  if (backend !== 'node' && backend !== 'wasm') throw new UsageError(`--backend must be node or wasm, got "${backend}"`);
+  const backend = backendOption(values.backend);
   const slice = number(values.slice, '--slice', integerAtLeast(0), 'an integer ≥ 0');
   const range = values.range === undefined ? undefined : parseRange(values.range);
   let prompt: Prompt3D;
