@@ -30,4 +30,7 @@ export const COMMANDS = {
   mark3dFirst: 'medsamMark3dFirst',
   mark3dLast: 'medsamMark3dLast',
   get3dState: 'medsamGet3dState',
+  segmentKeySlices: 'medsamSegmentKeySlices',
+  collectKeySlices: 'medsamCollectKeySlices',
+  clearKeySlices: 'medsamClearKeySlices',
 } as const;

@@ -25,7 +25,13 @@ const extension: OhifExtension = {
       () => controller.hasPreview() || volume3d.hasPreview(),
       () => (volume3d.hasPreview() ? volume3d.accept({ newSegment: true }) : controller.accept({ newSegment: true })),
     );
-    const stop3dKeys = listenForSegment3dKeys({ segment3d: () => void volume3d.segment(), markFirst: () => volume3d.mark('first'), markLast: () => volume3d.mark('last') });
+    const stop3dKeys = listenForSegment3dKeys({
+      segment3d: () => void volume3d.segment(),
+      markFirst: () => volume3d.mark('first'),
+      markLast: () => volume3d.mark('last'),
+      collectKeys: () => volume3d.collectKeys(),
+      segmentKeySlices: () => void volume3d.segmentKeySlices(),
+    });
     const stopAsking = askBeforeLeaving(unsaved);
     const stopGuard = guardInAppNavigation(() => unsaved.count());
     getDrafts().onModeEnter();

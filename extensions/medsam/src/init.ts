@@ -1,4 +1,5 @@
-import { addTool } from '@cornerstonejs/tools';
+import { getRenderingEngines } from '@cornerstonejs/core';
+import { addTool, utilities as toolUtilities } from '@cornerstonejs/tools';
 import { ConfigError, readConfig, type MedSamConfig } from './config';
 import { createRuntime, type MedSamRuntime } from './controller/createRuntime';
 import { withRememberedModel } from './modelChoice';
@@ -9,6 +10,18 @@ import type { ExtensionParams } from './types/ohif';
 import { toPlainError } from './utils/plainError';
 
 let runtime: MedSamRuntime | null = null;
+
+/** The box tool draws the key boxes: every viewport redraws its annotations when they change. */
+function redrawWhenKeyBoxesChange(rt: MedSamRuntime): void {
+  let shown = rt.volume3d.store.getState().keys.boxes;
+  rt.volume3d.store.subscribe(() => {
+    const boxes = rt.volume3d.store.getState().keys.boxes;
+    if (boxes === shown) return;
+    shown = boxes;
+    const viewportIds = (getRenderingEngines() ?? []).flatMap((engine) => (engine?.getViewports() ?? []).map((v) => v.id));
+    if (viewportIds.length) toolUtilities.triggerAnnotationRenderForViewportIds(viewportIds);
+  });
+}
 
 /** The runtime built in preRegistration; module getters run after it. */
 export function getRuntime(): MedSamRuntime {
@@ -36,6 +49,8 @@ export function preRegistration(params: ExtensionParams): void {
   addTool(
     medSamBoxToolWith({
       onBoxCompleted: (box) => {
+        // While key boxes are collected, a box is the key box of its slice and nothing is segmented yet.
+        if (rt.volume3d.isCollectingKeys()) return rt.volume3d.addKeyBox(box);
         rt.volume3d.reject(); // a new box replaces an open 3D preview as it replaces a 2D one
         void rt.controller.segmentBox(box);
       },
@@ -48,6 +63,8 @@ export function preRegistration(params: ExtensionParams): void {
       onAccept: () => (rt.volume3d.hasPreview() ? rt.volume3d.accept() : rt.controller.accept()),
       onReject: () => (rt.volume3d.hasPreview() ? rt.volume3d.reject() : rt.controller.reject()),
       hasPreview: () => rt.controller.hasPreview() || rt.volume3d.hasPreview(),
+      keyBoxesOn: (imageId) => rt.volume3d.keyBoxesOn(imageId),
     }),
   );
+  redrawWhenKeyBoxesChange(rt);
 }

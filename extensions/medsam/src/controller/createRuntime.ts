@@ -41,7 +41,7 @@ export function createRuntime(services: Services, config: MedSamConfig, baseUrl:
   const background = backgroundEmbeddings(services, store, client, config, input);
   const unsaved = new UnsavedChanges();
   let volume3d: Volume3dController | null = null;
-  const liveMask = liveMaskRuntime({ enabled: config.liveMask, busyElsewhere: () => volume3d?.hasPreview() === true, store, client, targets, input });
+  const liveMask = liveMaskRuntime({ enabled: config.liveMask, busyElsewhere: () => volume3d?.hasPreview() === true || volume3d?.isCollectingKeys() === true, store, client, targets, input });
   const controller = new MedSamController({ services, store, model, client, policy, targets, readImage: readSourceImage, background, unsaved, live: liveMask });
   volume3d = new Volume3dController({
     services,

@@ -1,6 +1,6 @@
 import React, { useSyncExternalStore } from 'react';
-import { MARK_FIRST_KEY_LABEL, MARK_LAST_KEY_LABEL, SEGMENT_3D_KEY_LABEL } from '../host/segment3dKeys';
-import type { Volume3dRun, Volume3dResultView } from '../volume3d/state';
+import { COLLECT_KEYS_KEY_LABEL, MARK_FIRST_KEY_LABEL, MARK_LAST_KEY_LABEL, SEGMENT_3D_KEY_LABEL, SEGMENT_KEYS_KEY_LABEL } from '../host/segment3dKeys';
+import type { KeyBoxes, Volume3dRun, Volume3dResultView } from '../volume3d/state';
 import type { Volume3dController } from '../volume3d/Volume3dController';
 import { ErrorBox } from './ErrorBox';
 import { formatMs } from './format';
@@ -32,12 +32,61 @@ function RunLine({ run, onCancel }: { run: Extract<Volume3dRun, { status: 'runni
   );
 }
 
+function promptInWords(result: Volume3dResultView): string {
+  const range = result.range ? `range images ${result.range[0] + 1} to ${result.range[1] + 1}` : 'no range';
+  if (result.mode === 'key-slices') return `boxes on images ${(result.keySlices ?? []).map((k) => k + 1).join(', ')} (interpolated between), ${range}`;
+  return result.mode === 'box3d' ? `MedSAM's 3D box: the box on image ${result.keySlice + 1}, ${range}` : `one box on image ${result.keySlice + 1}, no range`;
+}
+
+/** Key-slice boxes: collect on/off, the boxes kept (each removable), and the run from them. */
+function KeySliceLines({ keys, running, volume3d }: { keys: KeyBoxes; running: boolean; volume3d: Volume3dController }) {
+  return (
+    <div data-cy="medsam-3d-keys">
+      <div style={styles.row}>
+        <button style={keys.collecting ? styles.primary : styles.button} onClick={() => volume3d.collectKeys()} data-cy="medsam-3d-keys-collect" aria-pressed={keys.collecting}>
+          {keys.collecting ? `Stop collecting key boxes (${COLLECT_KEYS_KEY_LABEL})` : `Collect key boxes (${COLLECT_KEYS_KEY_LABEL})`}
+        </button>
+        <button style={styles.primary} onClick={() => void volume3d.segmentKeySlices()} disabled={running || keys.boxes.length === 0} data-cy="medsam-3d-keys-run">
+          Segment from key slices ({SEGMENT_KEYS_KEY_LABEL})
+        </button>
+      </div>
+      {keys.collecting && <div style={styles.muted}>Each box you draw now is kept as the key box of its slice (one per slice; draw again to replace it). Every 3 to 10 slices is enough.</div>}
+      {keys.boxes.length > 0 && (
+        <table style={styles.table} data-cy="medsam-3d-keys-list">
+          <tbody>
+            {keys.boxes.map((k) => (
+              <tr key={k.imageId} data-cy="medsam-3d-key" data-slice={k.slice}>
+                <td style={styles.cellLabel}>image {k.slice + 1}</td>
+                <td>
+                  {Math.round(k.box.x1 - k.box.x0)} × {Math.round(k.box.y1 - k.box.y0)} px
+                </td>
+                <td>
+                  <button style={styles.button} onClick={() => volume3d.removeKeyBox(k.imageId)} data-cy="medsam-3d-key-remove" aria-label={`Remove the key box on image ${k.slice + 1}`}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {keys.boxes.length > 0 && (
+        <div style={styles.row}>
+          <button style={styles.button} onClick={() => volume3d.clearKeyBoxes()} data-cy="medsam-3d-keys-clear">
+            Clear key boxes
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
 function ResultLines({ result, onAccept, onReject }: { result: Volume3dResultView; onAccept: () => void; onReject: () => void }) {
   const extent = result.extent ? `images ${result.extent[0] + 1} to ${result.extent[1] + 1} of ${result.imageCount}` : 'no image';
   const rows: [string, string][] = [
     ['Slices', `${result.slices.filter((s) => s.areaPixels > 0).length} with a mask (${extent})`],
     ['Volume', result.volumeMl === null ? result.volumeNote : `${result.volumeMl.toFixed(result.volumeMl < 10 ? 2 : 1)} mL, ${result.voxels} voxels (${result.volumeNote})`],
-    ['Prompt', result.mode === 'box3d' ? `MedSAM's 3D box: the box on image ${result.keySlice + 1}, range images ${result.range![0] + 1} to ${result.range![1] + 1}` : `one box on image ${result.keySlice + 1}, no range`],
+    ['Prompt', promptInWords(result)],
     ['Stopped', `${result.stops.up} ${result.stops.down}`],
     ['Time', formatMs(result.totalMs)],
   ];
@@ -75,13 +124,13 @@ function ResultLines({ result, onAccept, onReject }: { result: Volume3dResultVie
 /** "Segment in 3D": the range marks, the run's progress with the time left, and the 3D result. */
 export function Volume3dSection({ volume3d }: { volume3d: Volume3dController }) {
   const state = useSyncExternalStore(volume3d.store.subscribe, volume3d.store.getState);
-  const { marks, run, result } = state;
+  const { marks, run, result, keys } = state;
   return (
     <div style={styles.section} data-cy="medsam-3d">
       <div style={styles.heading}>3D</div>
       <div style={styles.muted}>
         After a box: "Segment in 3D" follows the structure up and down the series. Mark a first and last image to keep it inside a range
-        (MedSAM's 3D box).
+        (MedSAM's 3D box). Or collect boxes on several key slices: the slices between get interpolated boxes.
       </div>
       <div data-cy="medsam-3d-range">
         Range: {marks.first === null && marks.last === null ? 'none (stops where the structure ends)' : `first ${image(marks.first)}, last ${image(marks.last)}`}
@@ -104,6 +153,7 @@ export function Volume3dSection({ volume3d }: { volume3d: Volume3dController }) 
           Segment in 3D ({SEGMENT_3D_KEY_LABEL})
         </button>
       </div>
+      <KeySliceLines keys={keys} running={run.status === 'running'} volume3d={volume3d} />
       {state.error && <ErrorBox error={state.error} onDismiss={() => volume3d.store.update({ error: null })} dataCy="medsam-3d-error" />}
       {run.status === 'running' && <RunLine run={run} onCancel={() => volume3d.cancel()} />}
       {result && <ResultLines result={result} onAccept={() => volume3d.accept()} onReject={() => volume3d.reject()} />}

@@ -1,4 +1,5 @@
-import { getEnabledElement, type Types } from '@cornerstonejs/core';
+import { getEnabledElement, utilities as csUtils, type Types } from '@cornerstonejs/core';
+import type { Box } from '@medsam-ohif/core';
 import { cursors, drawing, Enums, LabelmapBaseTool, utilities, type Types as ToolTypes } from '@cornerstonejs/tools';
 import { BOX_TOOL_NAME } from '../id';
 import { boxOnViewportImage, type BoxOnImage } from './viewportImage';
@@ -25,7 +26,11 @@ export interface MedSamBoxToolConfiguration {
   hasPreview?: () => boolean;
   /** Colour of the box while it is drawn. */
   color?: string;
+  /** Key-slice boxes kept on an image (image pixels), drawn whenever that image is shown. */
+  keyBoxesOn?: (imageId: string) => readonly Box[];
 }
+
+const KEY_BOX_COLOR = 'rgb(0, 200, 255)';
 
 interface DrawState {
   readonly element: HTMLDivElement;
@@ -119,9 +124,23 @@ export class MedSamBoxTool extends LabelmapBaseTool {
     for (const type of [E.MOUSE_UP, E.MOUSE_CLICK, E.TOUCH_END, E.TOUCH_TAP]) method(type, this.onEnd as EventListener);
   }
 
+  /** The key boxes of the shown image, solid, so the reader sees which slices carry one. */
+  private renderKeyBoxes(enabledElement: Types.IEnabledElement, svgDrawingHelper: ToolTypes.SVGDrawingHelper): boolean {
+    const { viewport } = enabledElement;
+    const imageId = this.settings.keyBoxesOn && 'getCurrentImageId' in viewport ? viewport.getCurrentImageId() : undefined;
+    const boxes = imageId ? this.settings.keyBoxesOn!(imageId) : [];
+    boxes.forEach((b, i) => {
+      // Image pixel centres sit at integers; imageToWorldCoords counts from the first pixel's corner.
+      const corner = (x: number, y: number) => viewport.worldToCanvas(csUtils.imageToWorldCoords(imageId!, [x + 0.5, y + 0.5]) as Types.Point3);
+      drawing.drawRect(svgDrawingHelper, 'medsam-key-box', String(i), corner(b.x0, b.y0), corner(b.x1, b.y1), { color: KEY_BOX_COLOR, lineWidth: 2 });
+    });
+    return boxes.length > 0;
+  }
+
   renderAnnotation = (enabledElement: Types.IEnabledElement, svgDrawingHelper: ToolTypes.SVGDrawingHelper): boolean => {
+    const drewKeys = this.renderKeyBoxes(enabledElement, svgDrawingHelper);
     const state = this.drawState;
-    if (!state || !state.moved || enabledElement.viewport.element !== state.element) return false;
+    if (!state || !state.moved || enabledElement.viewport.element !== state.element) return drewKeys;
     const { viewport } = enabledElement;
     drawing.drawRect(svgDrawingHelper, 'medsam-box', '0', viewport.worldToCanvas(state.start), viewport.worldToCanvas(state.end), {
       color: this.settings.color ?? 'rgb(255, 215, 0)',

@@ -1,5 +1,5 @@
 /** Errors of the OHIF glue itself (the core's MedSamError covers the pipeline). */
-export type GlueErrorCode = 'NOT_ACQUISITION_PLANE' | 'NO_IMAGE' | 'NO_SEGMENTATION' | 'NO_MEASUREMENT' | 'CONFIG';
+export type GlueErrorCode = 'NOT_ACQUISITION_PLANE' | 'NO_IMAGE' | 'NO_SEGMENTATION' | 'NO_MEASUREMENT' | 'NO_KEY_BOXES' | 'CONFIG';
 
 export class GlueError extends Error {
   override name = 'GlueError';
@@ -36,6 +36,10 @@ const WORDING: Record<string, { title: string; advice: string }> = {
   NOT_ACQUISITION_PLANE: { title: 'MedSAM works on the original slices only', advice: 'Switch this viewport to the acquisition plane (e.g. axial for an axial CT) and draw again.' },
   NO_IMAGE: { title: 'There is no image under the box', advice: 'Wait until the image has loaded and draw the box on it.' },
   NO_MEASUREMENT: { title: 'No measurement to segment', advice: 'Draw a Bidirectional, Length or Rectangle measurement on the lesion (or select one), then try again.' },
+  NO_KEY_BOXES: {
+    title: 'The key-slice boxes cannot be used',
+    advice: 'Press "Collect key boxes" (K) and draw a box around the structure on a few slices (every 3 to 10), all in one series, then "Segment from key slices" (Shift+K).',
+  },
   NO_SEGMENTATION: { title: 'No segmentation could be prepared for this series', advice: 'Create a segmentation in the Segmentation panel and try again.' },
   CONFIG: { title: 'The MedSAM settings are invalid', advice: 'Ask your administrator to check the "medsam" section of the viewer configuration.' },
 };

@@ -1,9 +1,9 @@
 import { getEnabledElementByViewportId, metaData } from '@cornerstonejs/core';
-import { segmentation as csSegmentation } from '@cornerstonejs/tools';
 import {
   checkBox,
   modelInputTransform,
   segmentBox3D,
+  segmentFromKeySlices,
   segmentFromOneBox,
   type Box,
   type RunHooks,
@@ -12,7 +12,7 @@ import {
   type VolumeSegmentation,
 } from '@medsam-ohif/core';
 import { displaySetFor } from '../controller/embeddingInput';
-import { PREVIEW_LABEL } from '../controller/MedSamController';
+import { PREVIEW_LABEL, showPreviewColour } from '../segmentation/previewColour';
 import type { ModelLoader } from '../controller/ModelLoader';
 import type { MedSamState } from '../controller/state';
 import { Store } from '../controller/Store';
@@ -29,10 +29,9 @@ import type { Services } from '../types/ohif';
 import { GlueError, toPlainError } from '../utils/plainError';
 import type { DecodeResult, ImageRef } from '../worker/protocol';
 import { measureVolume, msLeft, stopInWords, type SlicePlane } from './describe';
-import { initialVolume3dState, type Volume3dMode, type Volume3dPhase, type Volume3dResultView, type Volume3dState } from './state';
+import { initialVolume3dState, type KeyBox, type Volume3dMode, type Volume3dPhase, type Volume3dResultView, type Volume3dState } from './state';
 import { workerSliceModel } from './workerSliceModel';
 
-const PREVIEW_COLOR: [number, number, number, number] = [255, 215, 0, 255];
 
 export interface Volume3dDeps {
   readonly services: Services;
@@ -114,10 +113,11 @@ export class Volume3dController {
   mark(which: 'first' | 'last'): void {
     try {
       const { viewportId, slices } = this.activeSlices();
-      const displaySetUid = displaySetFor(this.deps.services, viewportId, slices.imageIds[slices.current]).displaySetInstanceUID;
+      const imageId = slices.imageIds[slices.current];
+      const displaySetUid = displaySetFor(this.deps.services, viewportId, imageId).displaySetInstanceUID;
       this.store.update((s) => {
         const kept = s.marks.displaySetUid === displaySetUid ? s.marks : { first: null, last: null };
-        return { error: null, marks: { ...kept, [which]: slices.current, displaySetUid } };
+        return { error: null, marks: { ...kept, [which]: slices.current, [`${which}ImageId`]: imageId, displaySetUid } };
       });
     } catch (e) {
       this.store.update({ error: toPlainError(e) });
@@ -128,8 +128,68 @@ export class Volume3dController {
     this.store.update({ marks: initialVolume3dState.marks });
   }
 
+  isCollectingKeys(): boolean {
+    return this.store.getState().keys.collecting;
+  }
+
+  /** Starts or ends collecting key-slice boxes (the boxes stay until cleared). */
+  collectKeys(on: boolean = !this.isCollectingKeys()): void {
+    this.store.update((s) => ({ error: null, keys: { ...s.keys, collecting: on } }));
+  }
+
+  /** A box drawn while collecting: the key box of its image (replacing an earlier one there). */
+  addKeyBox(drawn: { viewportId: string; imageId: string; box: Box }): void {
+    try {
+      const viewport = getEnabledElementByViewportId(drawn.viewportId)?.viewport;
+      const slices = viewportSlices(viewport);
+      const slice = slices ? slices.imageIds.indexOf(drawn.imageId) : -1;
+      if (slice < 0) throw new GlueError('NOT_ACQUISITION_PLANE', 'the box is not on an acquired slice of this viewport: key boxes are drawn on the original slices');
+      const displaySetUid = displaySetFor(this.deps.services, drawn.viewportId, drawn.imageId).displaySetInstanceUID;
+      const key: KeyBox = { imageId: drawn.imageId, slice, box: drawn.box };
+      this.store.update((s) => {
+        const others = s.keys.displaySetUid === displaySetUid ? s.keys.boxes.filter((b) => b.imageId !== drawn.imageId) : [];
+        return { error: null, keys: { ...s.keys, displaySetUid, boxes: [...others, key].sort((a, b) => a.slice - b.slice) } };
+      });
+    } catch (e) {
+      this.store.update({ error: toPlainError(e) });
+    }
+  }
+
+  removeKeyBox(imageId: string): void {
+    this.store.update((s) => ({ keys: { ...s.keys, boxes: s.keys.boxes.filter((b) => b.imageId !== imageId) } }));
+  }
+
+  clearKeyBoxes(): void {
+    this.store.update((s) => ({ keys: { ...s.keys, displaySetUid: null, boxes: [] } }));
+  }
+
+  /** The key boxes drawn on an image (for the box tool to show them there). */
+  keyBoxesOn(imageId: string): Box[] {
+    return this.store.getState().keys.boxes.filter((b) => b.imageId === imageId).map((b) => b.box);
+  }
+
   /** Runs the 3D prompt from the last box; `range` (0-based, inclusive) overrides the marks. */
-  async segment(options: { range?: readonly [number, number] } = {}): Promise<void> {
+  segment(options: { range?: readonly [number, number] } = {}): Promise<void> {
+    return this.run('box', () => {
+      const last = this.lastBox;
+      if (!last) throw new GlueError('NO_IMAGE', 'there is no box yet: draw a box around the structure on one slice, then press "Segment in 3D"');
+      return { boxes: [last], range: options.range };
+    });
+  }
+
+  /**
+   * "Segment in 3D from key slices": the collected key boxes (or `boxes`, each on its image), linear in between,
+   * propagation beyond the outermost ones; inside `range`, else the marked range, else our stop rules.
+   */
+  segmentKeySlices(options: { boxes?: readonly { imageId: string; box: Box }[]; range?: readonly [number, number] } = {}): Promise<void> {
+    return this.run('keys', () => {
+      const boxes = options.boxes ?? this.store.getState().keys.boxes;
+      if (!boxes.length) throw new GlueError('NO_KEY_BOXES', 'there are no key-slice boxes yet');
+      return { boxes, range: options.range };
+    });
+  }
+
+  private async run(kind: 'box' | 'keys', promptOf: () => { boxes: readonly { imageId: string; box: Box }[]; range?: readonly [number, number] }): Promise<void> {
     if (this.isRunning()) return;
     const job = ++this.job;
     this.discardPreview();
@@ -139,33 +199,39 @@ export class Volume3dController {
     const kept = this.store.getState().result;
     this.store.update({ error: null, result: kept?.phase === 'accepted' ? kept : null });
     try {
-      const last = this.lastBox;
-      if (!last) throw new GlueError('NO_IMAGE', 'there is no box yet: draw a box around the structure on one slice, then press "Segment in 3D"');
+      const prompt = promptOf();
       const { viewportId, slices } = this.activeSlices();
-      const keySlice = slices.imageIds.indexOf(last.imageId);
-      if (keySlice < 0) throw new GlueError('NO_IMAGE', 'the last box was drawn on another series than the active viewport shows: draw the box in this viewport');
-      const displaySet = displaySetFor(this.deps.services, viewportId, last.imageId);
-      const range = options.range ?? this.markedRange(displaySet.displaySetInstanceUID);
-      if (range && (keySlice < range[0] || keySlice > range[1])) {
-        throw new GlueError('NO_IMAGE', `the box is on image ${keySlice + 1}, outside the marked range (images ${range[0] + 1} to ${range[1] + 1}): mark a range around it`);
+      const positions = prompt.boxes.map((b) => slices.imageIds.indexOf(b.imageId));
+      if (positions.some((k) => k < 0)) {
+        throw kind === 'keys'
+          ? new GlueError('NO_KEY_BOXES', 'the key boxes were drawn on another series than the active viewport shows: make that series\' viewport active')
+          : new GlueError('NO_IMAGE', 'the last box was drawn on another series than the active viewport shows: draw the box in this viewport');
       }
-      const mode: Volume3dMode = range ? 'box3d' : 'one-box';
+      const anchor = prompt.boxes[0];
+      const keySlice = positions[0];
+      const displaySet = displaySetFor(this.deps.services, viewportId, anchor.imageId);
+      const range = prompt.range ?? this.markedRange(displaySet.displaySetInstanceUID, slices.imageIds);
+      const outside = range ? positions.filter((k) => k < range[0] || k > range[1]) : [];
+      if (range && outside.length) {
+        const where = `images ${range[0] + 1} to ${range[1] + 1}`;
+        throw kind === 'keys'
+          ? new GlueError('NO_KEY_BOXES', `key boxes on ${outside.map((k) => `image ${k + 1}`).join(', ')} lie outside the marked range (${where}): mark a range around them or clear it`)
+          : new GlueError('NO_IMAGE', `the box is on image ${keySlice + 1}, outside the marked range (${where}): mark a range around it`);
+      }
+      const mode: Volume3dMode = kind === 'keys' ? 'key-slices' : range ? 'box3d' : 'one-box';
       this.store.update({ run: { status: 'running', mode, startedAt, done: 0, planned: 0, msLeft: null, cancelling: false } });
 
       const info = await this.deps.model.ensure();
       if (!info.profile || !info.inputSize) throw new GlueError('CONFIG', 'the inference worker did not say how slices map onto the model input; reload the page');
-      const { image: keyImage } = await this.deps.readImage(last.imageId);
-      const box = checkBox(last.box, keyImage.rows, keyImage.columns).box;
+      const { image: keyImage } = await this.deps.readImage(anchor.imageId);
+      const boxes = prompt.boxes.map((b) => checkBox(b.box, keyImage.rows, keyImage.columns).box);
+      const box = boxes[0];
       if (job !== this.job) return;
       const handed = this.deps.handOver2dPreview();
-      const target = handed ? { segmentationId: handed.segmentationId, created: handed.createdSegmentation } : await this.deps.targets.ensure(viewportId, displaySet, last.imageId);
+      const target = handed ? { segmentationId: handed.segmentationId, created: handed.createdSegmentation } : await this.deps.targets.ensure(viewportId, displaySet, anchor.imageId);
       const { segmentationId } = target;
       const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;
-      try {
-        csSegmentation.config.color.setSegmentIndexColor(viewportId, segmentationId, PREVIEW_LABEL, PREVIEW_COLOR);
-      } catch {
-        // the preview still shows, in the colour table's own colour for that value
-      }
+      showPreviewColour(viewportId, segmentationId);
       const preview: Preview3d = { segmentationId, createdSegmentation: target.created, slices: [] };
       this.preview = preview;
 
@@ -196,7 +262,12 @@ export class Volume3dController {
       const shape = { transform: modelInputTransform(info.profile, info.inputSize, keyImage.rows, keyImage.columns), sliceCount: slices.imageIds.length };
       let outcome: VolumeSegmentation | null = null;
       try {
-        outcome = range ? await segmentBox3D(model, shape, { box, range, startSlice: keySlice }, hooks) : await segmentFromOneBox(model, shape, { box, slice: keySlice }, {}, hooks);
+        if (kind === 'keys') {
+          const keys = positions.map((slice, i) => ({ slice, box: boxes[i] }));
+          outcome = await segmentFromKeySlices(model, shape, range ? { keys, range } : { keys }, {}, hooks);
+        } else {
+          outcome = range ? await segmentBox3D(model, shape, { box, range, startSlice: keySlice }, hooks) : await segmentFromOneBox(model, shape, { box, slice: keySlice }, {}, hooks);
+        }
       } catch (e) {
         // Cancelled while a slice was being embedded: the slices done stay the preview.
         if (!abort.signal.aborted) throw e;
@@ -211,8 +282,9 @@ export class Volume3dController {
       const view: Volume3dResultView = {
         phase: 'preview',
         mode,
-        keySlice,
+        keySlice: kind === 'keys' ? Math.min(...positions) : keySlice,
         box,
+        ...(kind === 'keys' ? { keySlices: [...positions].sort((a, b) => a - b) } : {}),
         range: range ?? null,
         slices: areas,
         imageCount: slices.imageIds.length,
@@ -299,9 +371,17 @@ export class Volume3dController {
     this.store.update({ ...initialVolume3dState });
   }
 
-  private markedRange(displaySetUid: string): [number, number] | null {
-    const { first, last, displaySetUid: markedOn } = this.store.getState().marks;
-    if (first === null || last === null || markedOn !== displaySetUid) return null;
+  /** The marked range as positions in `imageIds` (found again by imageId: a volume may list the series reversed). */
+  private markedRange(displaySetUid: string, imageIds: readonly string[]): [number, number] | null {
+    const marks = this.store.getState().marks;
+    if (marks.displaySetUid !== displaySetUid) return null;
+    const at = (position: number | null, imageId: string | null | undefined) => {
+      const k = imageId ? imageIds.indexOf(imageId) : -1;
+      return k >= 0 ? k : position;
+    };
+    const first = at(marks.first, marks.firstImageId);
+    const last = at(marks.last, marks.lastImageId);
+    if (first === null || last === null) return null;
     return first <= last ? [first, last] : [last, first];
   }
 

@@ -2,8 +2,11 @@ import type { Box, NormalizationRecord } from '@medsam-ohif/core';
 import type { PlainError } from '../utils/plainError';
 import type { EmbeddingSource } from '../worker/protocol';
 
-/** Which 3D prompt ran: one box without a range (our stop rules), or MedSAM's 3D box (a box plus a range). */
-export type Volume3dMode = 'one-box' | 'box3d';
+/**
+ * Which 3D prompt ran: one box without a range (our stop rules), MedSAM's 3D box (a box plus a range), or boxes
+ * on key slices (linear in between, propagation beyond; inside the range when one is marked).
+ */
+export type Volume3dMode = 'one-box' | 'box3d' | 'key-slices';
 
 /** The reader's range marks, as 0-based positions in the series' image list (shown 1-based). */
 export interface RangeMarks {
@@ -11,6 +14,29 @@ export interface RangeMarks {
   readonly last: number | null;
   /** The series they were marked on (the viewport's display set). */
   readonly displaySetUid: string | null;
+  /**
+   * The marked images themselves: a volume viewport may list the series in the other order than the stack it
+   * was marked in, so a run and the scrollbar marker find the positions again from these.
+   */
+  readonly firstImageId?: string | null;
+  readonly lastImageId?: string | null;
+}
+
+/** A box the reader drew on a key slice (image pixels, x = column, y = row). */
+export interface KeyBox {
+  readonly imageId: string;
+  /** Its 0-based position in the viewport's image list when it was drawn (shown 1-based). */
+  readonly slice: number;
+  readonly box: Box;
+}
+
+/** Key-slice boxes: while `collecting`, each box drawn with the MedSAM tool is kept here (one per image). */
+export interface KeyBoxes {
+  readonly collecting: boolean;
+  /** The series they were drawn on; boxes on another series start a new set. */
+  readonly displaySetUid: string | null;
+  /** Ascending by slice. */
+  readonly boxes: readonly KeyBox[];
 }
 
 export type Volume3dRun =
@@ -32,9 +58,11 @@ export type Volume3dPhase = 'preview' | 'accepted' | 'discarded' | 'undone';
 export interface Volume3dResultView {
   readonly phase: Volume3dPhase;
   readonly mode: Volume3dMode;
-  /** The slice the box was drawn on (0-based position) and the box in image pixels. */
+  /** The slice the box was drawn on (0-based position) and the box in image pixels (key slices: the first key box). */
   readonly keySlice: number;
   readonly box: Box;
+  /** Key slices: the marked slices (0-based positions, ascending); absent for the other prompts. */
+  readonly keySlices?: readonly number[];
   readonly range: readonly [number, number] | null;
   /** Slices with a mask (0-based positions, ascending) and their pixel counts. */
   readonly slices: readonly { readonly slice: number; readonly imageId: string; readonly areaPixels: number }[];
@@ -60,6 +88,7 @@ export interface Volume3dResultView {
 
 export interface Volume3dState {
   readonly marks: RangeMarks;
+  readonly keys: KeyBoxes;
   readonly run: Volume3dRun;
   readonly result: Volume3dResultView | null;
   readonly error: PlainError | null;
@@ -67,6 +96,7 @@ export interface Volume3dState {
 
 export const initialVolume3dState: Volume3dState = {
   marks: { first: null, last: null, displaySetUid: null },
+  keys: { collecting: false, displaySetUid: null, boxes: [] },
   run: { status: 'idle' },
   result: null,
   error: null,
