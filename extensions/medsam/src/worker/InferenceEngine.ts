@@ -53,6 +53,8 @@ export class InferenceEngine {
   private model: LoadedModel | null = null;
   private cache: EmbeddingCache | null = null;
   private cacheSettings = '';
+  /** Embeddings being computed, by cache key. */
+  private readonly computing = new Map<string, Promise<{ entry: ComputedEmbedding; fallback: string | undefined }>>();
 
   constructor(private readonly events: EngineEvents = {}) {}
 
@@ -212,9 +214,27 @@ export class InferenceEngine {
     const key = embeddingKey(model.info.embeddingIdentity ?? model.info.identity, ref, normalization);
     const cached = await this.cache?.get(key);
     if (cached) return { key, entry: cached, hit: true, fallback: undefined };
-    const { fallback, ...entry } = await model.router.embed(image, normalization, signal, report);
-    this.cache?.put(key, entry);
-    return { key, entry: entry as ComputedEmbedding, hit: false, fallback };
+    // Embeddings run in a lane of their own (requestLanes.ts): a box on an image whose embedding is being
+    // computed waits for that computation instead of running the encoder a second time.
+    const running = this.computing.get(key);
+    if (running) {
+      try {
+        return { key, ...(await running), hit: false };
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        // The other request failed or was cancelled: this one computes for itself.
+      }
+    }
+    const computed = model.router.embed(image, normalization, signal, report).then(({ fallback, ...entry }) => {
+      this.cache?.put(key, entry);
+      return { entry: entry as ComputedEmbedding, fallback };
+    });
+    this.computing.set(key, computed);
+    try {
+      return { key, ...(await computed), hit: false };
+    } finally {
+      if (this.computing.get(key) === computed) this.computing.delete(key);
+    }
   }
 
   /** A new model or backend keeps the cache: its keys name the embedding's model (see embeddingKey.ts). */

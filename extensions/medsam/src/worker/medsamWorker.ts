@@ -1,14 +1,15 @@
 /// <reference lib="webworker" />
 /**
  * The inference worker: all model loading, encoding and decoding happen here, so the viewer's main thread
- * never waits on onnxruntime. Requests run one after another in arrival order; a `cancel` message acts at
- * once (it aborts a waiting request, or a service call in flight).
+ * never waits on onnxruntime. Requests run one after another in arrival order, embeddings in a lane of their
+ * own (requestLanes.ts); a `cancel` message acts at once (it aborts a waiting request, or a service call in flight).
  */
 import { InferenceEngine } from './InferenceEngine';
+import { RequestLanes } from './requestLanes';
 import { isWorkerRequest, toWireError, transferablesOf, type WorkerRequest, type WorkerResponse } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-let queue: Promise<void> = Promise.resolve();
+const lanes = new RequestLanes();
 const aborts = new Map<number, AbortController>();
 
 function send(message: WorkerResponse): void {
@@ -58,5 +59,5 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   const abort = new AbortController();
   aborts.set(data.id, abort);
-  queue = queue.then(() => handle(data, abort.signal));
+  lanes.run(data.type === 'embed' ? 'embed' : 'main', () => handle(data, abort.signal));
 });
