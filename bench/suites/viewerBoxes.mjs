@@ -43,6 +43,48 @@ async function oneBox(page, box) {
   }, box);
 }
 
+/** Waits for the first slice on screen (not for the model), then boxes it at once, as a reader would. */
+async function firstBoxAfterOpening(page) {
+  await page.waitForFunction(() => {
+    const w = window;
+    try {
+      const viewportId = w.services.viewportGridService.getActiveViewportId();
+      const viewport = w.cornerstone.getEnabledElementByViewportId(viewportId).viewport;
+      const imageId = viewport.getCurrentImageId();
+      return typeof w.commandsManager.runCommand === 'function' && Boolean(imageId && w.cornerstone.cache.getImage(imageId));
+    } catch {
+      return false; // the viewer is still starting
+    }
+  }, null, { timeout: 300_000 });
+  const target = await page.evaluate(() => {
+    const w = window;
+    const viewportId = w.services.viewportGridService.getActiveViewportId();
+    return { viewportId, imageId: w.cornerstone.getEnabledElementByViewportId(viewportId).viewport.getCurrentImageId() };
+  });
+  return oneBox(page, { ...target, rect: { x0: 60, y0: 70, x1: 150, y1: 170 } });
+}
+
+/**
+ * Issue 9: three boxes accepted as new segments on the current slice, then the quiet time in which the local
+ * draft is written; returns the extension's accept steps and draft-read steps (User Timing), in ms.
+ */
+async function acceptsAndDraftWrites(page) {
+  return page.evaluate(async () => {
+    const w = window;
+    const viewportId = w.services.viewportGridService.getActiveViewportId();
+    const imageId = w.cornerstone.getEnabledElementByViewportId(viewportId).viewport.getCurrentImageId();
+    const t0 = performance.now();
+    const boxes = [{ x0: 60, y0: 70, x1: 150, y1: 170 }, { x0: 170, y0: 60, x1: 230, y1: 140 }, { x0: 90, y0: 110, x1: 130, y1: 150 }];
+    for (const box of boxes) {
+      await w.commandsManager.runCommand('medsamSegmentBox', { viewportId, imageId, box });
+      w.commandsManager.runCommand('medsamAccept', { newSegment: true });
+    }
+    await new Promise((r) => setTimeout(r, 2500)); // the draft is written after 400 ms of quiet
+    const since = (name) => performance.getEntriesByType('measure').filter((m) => m.name === `medsam:${name}` && m.startTime >= t0 - 1).map((m) => m.duration);
+    return { accept: since('accept'), draft: since('draft') };
+  });
+}
+
 /** Page coordinates of image pixels (x = column, y = row) in the viewport. */
 function toPage(page, viewportId, imageId, points) {
   return page.evaluate(({ viewportId, imageId, points }) => {
@@ -117,6 +159,9 @@ export async function run({ boxesPerSlice = 3, slices = 3, withService = false, 
     await page.setViewportSize({ width: 1400, height: 900 });
     const study = stack.manifest.studies.find((s) => s.description === CT_PHANTOM);
     await page.goto(`${stack.url}/medsam?StudyInstanceUIDs=${study.studyUid}`);
+    // Issue 9's "9.7 s first box": a box as soon as the slice is on screen, the model possibly still loading.
+    const first = await firstBoxAfterOpening(page);
+    progress(`${setup} first box after opening: ${Math.round(first.waited)} ms (panel ${Math.round(first.panelMs)} ms), long tasks ${first.longTasks.map(Math.round).join(', ') || 'none'}`);
     await page.waitForFunction(() => typeof window.commandsManager?.runCommand === 'function' && window.commandsManager.runCommand('medsamGetState')?.model?.status === 'ready', null, { timeout: 300_000 });
     const series = JSON.parse(readFileSync(path.join(stack.manifest.ctPhantomDir, 'series.json'), 'utf8'));
     const picked = series.slices.filter((_, i) => i % Math.max(1, Math.floor(series.slices.length / (slices + 1))) === 0).slice(1, slices + 1);
@@ -139,6 +184,8 @@ export async function run({ boxesPerSlice = 3, slices = 3, withService = false, 
         progress(`${setup} slice ${slice.index} box ${b + 1}: ${Math.round(r.waited)} ms, long tasks ${r.longTasks.map(Math.round).join(', ') || 'none'}; ours ${r.own.map(Math.round).join(', ')}`);
       }
     }
+    const drafts = await acceptsAndDraftWrites(page);
+    progress(`${setup} 3 accepts as new segments: accept steps ${drafts.accept.map(Math.round).join(', ')} ms; draft steps ${drafts.draft.length} (longest ${Math.round(Math.max(0, ...drafts.draft))} ms)`);
     // Issue 13: scripted mouse drags on the last slice (its embedding is ready), after accepting one box so that
     // the live mask has a segmentation to draw into.
     const dragSamples = { still: [], moving: [] };
@@ -166,6 +213,10 @@ export async function run({ boxesPerSlice = 3, slices = 3, withService = false, 
     }
     const rows = [];
     const at = (kind) => ({ suite: 'viewer', model: 'test-tiny', runtime: `OHIF viewer, ${setup}`, size: 256, stage: kind });
+    rows.push(figure(at('first box after opening: command → preview painted'), first.waited, 'ms'));
+    rows.push(figure(at("first box after opening: panel's mouse-up → painted"), first.panelMs, 'ms'));
+    for (const [lap, ms] of Object.entries(first.wait ?? {})) rows.push(figure(at(`first box after opening: of which ${lap}`), ms, 'ms'));
+    rows.push(figure(at('first box after opening: longest main-thread task'), first.longTasks.length ? Math.max(...first.longTasks) : 0, 'ms'));
     for (const [kind, list] of Object.entries(samples)) {
       if (!list.length) continue;
       const label = kind === 'newSlice' ? 'new slice' : 'same slice';
@@ -178,6 +229,8 @@ export async function run({ boxesPerSlice = 3, slices = 3, withService = false, 
       const own = list.flatMap((r) => r.own);
       if (own.length) rows.push(row(at(`${label}: extension's own main-thread steps`), own));
     }
+    if (drafts.accept.length) rows.push(row(at('accept as new segment: extension\'s own main-thread step'), drafts.accept));
+    if (drafts.draft.length) rows.push(row(at('local draft written after the accepts: each main-thread step'), drafts.draft));
     for (const [kind, list] of Object.entries(dragSamples)) {
       if (!list.length) continue;
       const label = kind === 'still' ? '600 ms drag, last 150 ms still' : '600 ms drag, ends moving';

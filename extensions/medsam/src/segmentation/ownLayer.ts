@@ -11,6 +11,8 @@ type MutableLabelmapData = LabelmapData & {
 interface Voxels {
   getAtIndex(index: number): unknown;
   setAtIndex(index: number, value: number): void;
+  /** A stack image's own pixel array (cornerstone's image voxel manager); a fresh copy per call for RLE ones. */
+  getScalarData?(): ArrayLike<number> & { [index: number]: number };
 }
 
 /**
@@ -58,6 +60,25 @@ function layerVoxels(layer: LabelmapLayerData): { voxelsAt: (k: number) => Voxel
 }
 
 /**
+ * Moves one segment's voxels of a stack slice through the images' pixel arrays: the per-voxel accessors cost
+ * tens of milliseconds per accept on a 40-slice series (a main-thread long task). False when either image does
+ * not expose its array, so the caller uses the accessors.
+ */
+function moveOnSlice(source: Voxels, target: Voxels, length: number, labelValue: number, segmentIndex: number): boolean {
+  const from = source.getScalarData?.();
+  const to = target.getScalarData?.();
+  if (!from || !to || from.length !== length || to.length !== length) return false;
+  // Only the images' own arrays will do: a voxel manager that builds a fresh array per call (RLE) would drop the writes.
+  if (source.getScalarData?.() !== from || target.getScalarData?.() !== to) return false;
+  for (let i = 0; i < length; i++) {
+    if (from[i] !== labelValue) continue;
+    to[i] = segmentIndex;
+    from[i] = 0;
+  }
+  return true;
+}
+
+/**
  * Gives a segment a labelmap layer of its own (its voxels move with it), so that writing it takes no voxel from
  * another segment: the lesion and the organ around it both stay whole. Uses cornerstone's own layer model (layers
  * plus a binding per segment), as cornerstone does when a brush must not overwrite other segments. A no-op when
@@ -78,6 +99,7 @@ export function giveSegmentOwnLayer(segmentationId: string, segmentIndex: number
     const source = old.voxelsAt(k);
     const target = made.voxelsAt(k);
     if (!source) continue;
+    if (from.storageKind !== 'volume' && moveOnSlice(source, target, made.sliceLength, binding.labelValue, segmentIndex)) continue;
     for (let i = 0; i < made.sliceLength; i++) {
       if (Number(source.getAtIndex(i)) !== binding.labelValue) continue;
       target.setAtIndex(i, segmentIndex);

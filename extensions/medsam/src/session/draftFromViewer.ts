@@ -5,6 +5,7 @@ import { segmentation as csSegmentation } from '@cornerstonejs/tools';
 import { readSegmentLayers } from '../store/labelmapLayers';
 import type { LayerSlice } from '../store/mergeLabels';
 import { frameNumberOf } from '../store/frameNumber';
+import { measuredSince } from '../utils/mainThreadMeasure';
 import type { DisplaySetService } from '../types/ohif';
 import { DRAFT_VERSION, maskRuns, valueRuns, type DraftFrame, type DraftSegment, type DraftSlice, type SegmentationDraft } from './draftCodec';
 
@@ -41,6 +42,7 @@ export function frameOfImage(imageId: string): DraftFrame | null {
  * (the next write after that change reads it again).
  */
 export async function readDraft(segmentationId: string, deps: DraftReadDeps): Promise<SegmentationDraft | null> {
+  let stepStart = performance.now();
   const segmentation = csSegmentation.state.getSegmentation(segmentationId);
   if (!segmentation) return null;
   const layers = readSegmentLayers(segmentationId);
@@ -52,7 +54,6 @@ export async function readDraft(segmentationId: string, deps: DraftReadDeps): Pr
   if (!instance?.StudyInstanceUID || !seriesInstanceUID) return null;
 
   const budget = deps.sliceBudgetMs ?? 8;
-  let stepStart = performance.now();
   const scanned = new Map<LayerSlice, Uint32Array | null>();
   const frames = new Map<string, DraftFrame | null>();
   const segments: DraftSegment[] = [];
@@ -60,6 +61,7 @@ export async function readDraft(segmentationId: string, deps: DraftReadDeps): Pr
     const slices: DraftSlice[] = [];
     for (const slice of layer.slices) {
       if (performance.now() - stepStart > budget) {
+        measuredSince('draft', stepStart);
         await yieldToPage();
         if (!deps.stillCurrent()) return null;
         stepStart = performance.now();
@@ -76,6 +78,7 @@ export async function readDraft(segmentationId: string, deps: DraftReadDeps): Pr
     const segment = segmentation.segments[layer.segmentIndex];
     segments.push({ segmentIndex: layer.segmentIndex, label: segment?.label ?? `Segment ${layer.segmentIndex}`, ...deps.details(segmentationId, layer.segmentIndex), slices });
   }
+  measuredSince('draft', stepStart);
   if (!segments.some((s) => s.slices.length > 0)) return null;
   const length = layers[0].slices[0]?.values.length ?? 0;
   const rows = Number(instance.Rows) || length;

@@ -7,10 +7,15 @@ export function measured<T>(name: string, work: () => T): T {
   try {
     return work();
   } finally {
-    try {
-      performance.measure(`medsam:${name}`, { start, end: performance.now() });
-    } catch {
-      // no User Timing (old runtime): nothing to record
-    }
+    measuredSince(name, start);
+  }
+}
+
+/** Records main-thread work from `start` to now as "medsam:<name>" (for work done in steps between yields). */
+export function measuredSince(name: string, start: number): void {
+  try {
+    performance.measure(`medsam:${name}`, { start, end: performance.now() });
+  } catch {
+    // no User Timing (old runtime): nothing to record
   }
 }
