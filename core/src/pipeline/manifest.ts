@@ -1,5 +1,5 @@
 import { MedSamError } from './errors';
-import type { DecoderSpec, DecoderSplitSpec, EncoderSpec, ModelManifest, PreprocessingProfile } from './manifestTypes';
+import { MIN_INT8_MASK_IOU, type DecoderQuantization, type DecoderSpec, type DecoderSplitSpec, type EncoderSpec, type ModelManifest, type PreprocessingProfile } from './manifestTypes';
 
 const PROFILES: readonly PreprocessingProfile[] = ['medsam-stretch-1024', 'litemedsam-longest-256'];
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -106,6 +106,29 @@ function parseDecoderSplit(value: unknown, decoder: DecoderSpec): DecoderSplitSp
   };
 }
 
+function parseQuantization(value: unknown): DecoderQuantization {
+  const o = object(value, 'decoderQuantization');
+  if (o.scheme !== 'int8-dynamic') fail('decoderQuantization.scheme', `must be "int8-dynamic", got ${JSON.stringify(o.scheme)}`);
+  if (o.maskIou === undefined) {
+    fail('decoderQuantization.maskIou', 'is missing: measure the int8 masks against the float32 decoder first (node models/export/record_int8_iou.mjs)');
+  }
+  const iou = object(o.maskIou, 'decoderQuantization.maskIou');
+  const fraction = (key: string): number => {
+    const v = iou[key];
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) fail(`decoderQuantization.maskIou.${key}`, 'must be a number from 0 to 1');
+    return v;
+  };
+  const min = fraction('min');
+  if (min < MIN_INT8_MASK_IOU) {
+    fail('decoderQuantization.maskIou.min', `is ${min}: an int8 decoder is accepted only with mask IoU >= ${MIN_INT8_MASK_IOU} against the float32 decoder`);
+  }
+  return {
+    scheme: 'int8-dynamic',
+    reference: text(o, 'reference', 'decoderQuantization'),
+    maskIou: { min, mean: fraction('mean'), cases: positiveInteger(iou, 'cases', 'decoderQuantization.maskIou'), measuredOn: text(iou, 'measuredOn', 'decoderQuantization.maskIou') },
+  };
+}
+
 /** Validates a parsed manifest JSON; every error names the field and what is wrong with it. */
 export function parseManifest(json: unknown): ModelManifest {
   const o = object(json, '(top level)');
@@ -134,6 +157,7 @@ export function parseManifest(json: unknown): ModelManifest {
     encoder,
     decoder,
     ...(o.decoderSplit !== undefined ? { decoderSplit: parseDecoderSplit(o.decoderSplit, decoder) } : {}),
+    ...(o.decoderQuantization !== undefined ? { decoderQuantization: parseQuantization(o.decoderQuantization) } : {}),
   };
 }
 

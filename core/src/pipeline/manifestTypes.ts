@@ -72,6 +72,27 @@ export interface DecoderSplitSpec {
   readonly prompt: ModelFile;
 }
 
+/** The smallest mask IoU against the float32 decoder at which an int8 decoder is accepted (issue 13). */
+export const MIN_INT8_MASK_IOU = 0.98;
+
+/**
+ * An int8 decoder (models/export/quantize_decoder.py): weights int8 per output channel, activations
+ * quantised at run time. Its masks were measured against the float32 decoder of `reference` on the held-out
+ * phantoms (models/export/record_int8_iou.mjs); a manifest below MIN_INT8_MASK_IOU is refused.
+ */
+export interface DecoderQuantization {
+  readonly scheme: 'int8-dynamic';
+  /** The float32 manifest it was made from (relative to this one). */
+  readonly reference: string;
+  readonly maskIou: {
+    readonly min: number;
+    readonly mean: number;
+    readonly cases: number;
+    /** Where the cases come from and which runtime measured them. */
+    readonly measuredOn: string;
+  };
+}
+
 export interface ModelManifest {
   readonly schema: 'medsam-ohif/model-manifest@1';
   /** Short machine name, e.g. "medsam-vit-b" or "medsam-ohif-test-tiny". */
@@ -92,4 +113,6 @@ export interface ModelManifest {
   readonly decoder: DecoderSpec;
   /** Optional: the same decoder split for speed (used where present; `decoder` stays the reference). */
   readonly decoderSplit?: DecoderSplitSpec;
+  /** Present when the decoder (and its split) is int8; absent for float32 decoders. */
+  readonly decoderQuantization?: DecoderQuantization;
 }
