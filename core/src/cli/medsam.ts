@@ -6,6 +6,7 @@ import { describeNormalization, percentileBounds } from '../pipeline/normalize';
 import { prepareImage, segmentBox, sessionEncoder, type StageTimings } from '../pipeline/predictor';
 import { writeMaskPng } from '../io/png';
 import { createNodeBackend } from '../runtimes/backendChoice';
+import { isEncoderThread, serveEncoderThread } from '../runtimes/encoderThread';
 import { nodeModelSource } from '../runtimes/nodeModelSource';
 import { datasetMain } from './dataset/datasetCommand';
 import { EXIT, exitCodeFor } from './exitCodes';
@@ -123,6 +124,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+// `segment3d --pipeline` starts this same file as its encoder thread.
+if (isEncoderThread()) {
+  void serveEncoderThread();
+} else if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { checkBox, type Box } from '../pipeline/box';
 import { loadModelPart } from '../pipeline/modelLoader';
 import { describeNormalization, percentileBounds, type NormalizationSpec } from '../pipeline/normalize';
-import { prepareImage, sessionEncoder, type PreparedImage } from '../pipeline/predictor';
+import { prepareImage, sessionEncoder } from '../pipeline/predictor';
 import { modelInputTransform } from '../pipeline/resize/modelTransform';
 import type { Tensor } from '../pipeline/tensor';
 import { decodeModelBox } from '../pipeline/volume/decodeModelBox';
@@ -13,6 +13,7 @@ import { volumeMl } from '../pipeline/volume/measure';
 import { segmentBox3D, segmentFromKeySlices, segmentFromOneBox, type VolumeShape } from '../pipeline/volume/protocols';
 import type { SliceModel, VolumeSegmentation } from '../pipeline/volume/types';
 import { createNodeBackend } from '../runtimes/backendChoice';
+import { startEncoderThread, type PreparedSlice } from '../runtimes/encoderThread';
 import { nodeModelSource } from '../runtimes/nodeModelSource';
 import { loadManifest, modelSummary } from './manifestFile';
 import type { Segment3dOptions } from './segment3dOptions';
@@ -54,32 +55,37 @@ export async function segment3d(options: Segment3dOptions) {
   t = performance.now();
   const backend = await createNodeBackend(options.backend, options.threads);
   const source = nodeModelSource(options.model);
-  const [encoderSession, decoder] = await Promise.all([
-    loadModelPart(manifest, 'encoder', source, backend),
+  // --pipeline: the encoder (with the image's preparation) in a thread of its own, this bundle its script, so
+  // that it embeds the next slice while this thread decodes; without it both share this thread and take turns.
+  const [thread, encoderSession, decoder] = await Promise.all([
+    options.pipeline ? startEncoderThread(__filename, { manifestPath: options.model, backend: options.backend, threads: options.threads }) : null,
+    options.pipeline ? null : loadModelPart(manifest, 'encoder', source, backend),
     loadModelPart(manifest, 'decoder', source, backend),
   ]);
   timings.modelLoad = performance.now() - t;
 
-  const encoder = sessionEncoder(encoderSession, manifest);
-  const prepared = new Map<number, PreparedImage>();
+  const prepared = new Map<number, PreparedSlice>();
   let encodeMs = 0;
   let prepareMs = 0;
+  const embedHere = async (slice: number) => {
+    const p = prepareImage(volume.slices[slice], manifest, spec);
+    const t0 = performance.now();
+    const embedding = await sessionEncoder(encoderSession!, manifest).encode(p);
+    return { embedding, prepared: p, runMs: performance.now() - t0 };
+  };
   const model: SliceModel<Tensor> = {
     async embed(slice) {
-      const t0 = performance.now();
-      const p = prepareImage(volume.slices[slice], manifest, spec);
-      const t1 = performance.now();
-      prepared.set(slice, p);
-      const embedding = await encoder.encode(p);
-      prepareMs += t1 - t0;
-      encodeMs += performance.now() - t1;
-      return embedding;
+      const r = thread ? await thread.embed(volume.slices[slice], spec) : await embedHere(slice);
+      prepared.set(slice, r.prepared);
+      prepareMs += Object.values(r.prepared.timings).reduce((a, b) => a + (b ?? 0), 0);
+      encodeMs += r.runMs;
+      return r.embedding;
     },
     decode: (embedding, slice, modelBox) => decodeModelBox(decoder, manifest, embedding, prepared.get(slice)!, modelBox),
   };
   const shape: VolumeShape = { transform: modelInputTransform(manifest.profile, manifest.inputSize, volume.rows, volume.columns), sliceCount: volume.slices.length };
   const result = await run(options, model, shape, check);
-  await Promise.all([encoderSession.release(), decoder.release()]);
+  await Promise.all([thread?.close(), encoderSession?.release(), decoder.release()]);
   Object.assign(timings, { prepare: prepareMs, encoder: encodeMs, decoder: result.timings.decodeMs, propagation: result.timings.totalMs });
 
   t = performance.now();
@@ -93,7 +99,7 @@ export async function segment3d(options: Segment3dOptions) {
   const spacing = volume.pixelSpacing;
   const kept = result.slices.filter((s) => s.areaPixels > 0);
   const ml = spacing && volume.slabMm ? volumeMl(kept, spacing, volume.slabMm) : null;
-  const firstPrepared = prepared.values().next().value as PreparedImage | undefined;
+  const firstPrepared = prepared.values().next().value as PreparedSlice | undefined;
   const summary = {
     command: 'segment3d',
     series: { path: options.series, rows: volume.rows, columns: volume.columns, slices: volume.slices.length, pixelSpacing: spacing ?? null, ...volume.describe },

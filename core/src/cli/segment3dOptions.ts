@@ -10,7 +10,7 @@ import { backendOption, normalization } from './options';
 export const SEGMENT3D_USAGE = `  medsam segment3d --model <manifest.json> --series <DICOM folder|file.nii[.gz]> --out <mask.nii[.gz]>
                  (--box x0,y0,x1,y1 [--slice K] [--range a,b] | --boxes <boxes.json> [--range a,b])
                  [--summary <summary.json>] [--min-area PX] [--leak-factor F] [--min-overlap R] [--max-slices N]
-                 [--lookahead N]
+                 [--lookahead N] [--pipeline]
                  [--window ...] [--normalization ...] [--backend node|wasm] [--threads N] [--json]
 
   segment3d     --box with --range: MedSAM's 3D box (the box on the range's middle slice, or on --slice K);
@@ -18,7 +18,9 @@ export const SEGMENT3D_USAGE = `  medsam segment3d --model <manifest.json> --ser
                 --boxes: {"boxes": [{"slice": K, "box": [x0, y0, x1, y1]}, ...], "range": [a, b]}, boxes
                 interpolated between marked slices. Slices count from 0 along the series' slice normal
                 (DICOM) or the 3rd axis (NIfTI). Stop rules without a range: --min-area ${OPEN_WALK_DEFAULTS.minAreaPixels},
-                --leak-factor ${OPEN_WALK_DEFAULTS.leakFactor}, --min-overlap ${OPEN_WALK_DEFAULTS.minOverlap}, --max-slices ${OPEN_WALK_DEFAULTS.maxSlicesPerDirection} per direction. --lookahead 1.`;
+                --leak-factor ${OPEN_WALK_DEFAULTS.leakFactor}, --min-overlap ${OPEN_WALK_DEFAULTS.minOverlap}, --max-slices ${OPEN_WALK_DEFAULTS.maxSlicesPerDirection} per direction. --lookahead 1.
+                --pipeline: the encoder runs in a thread of its own and embeds the next slice while the
+                decoder runs on this one (same voxels; pays where the cores are not already busy).`;
 
 export type Prompt3D =
   | { readonly mode: 'box3d'; readonly box: Box; readonly range: readonly [number, number]; readonly startSlice?: number }
@@ -36,6 +38,8 @@ export interface Segment3dOptions {
   readonly minOverlap?: number;
   readonly maxSlicesPerDirection?: number;
   readonly lookahead?: number;
+  /** The encoder in a worker thread of its own (runtimes/encoderThread.ts). */
+  readonly pipeline: boolean;
   readonly normalization: NormalizationSpec;
   readonly backend: NodeBackendName;
   readonly threads?: number;
@@ -101,6 +105,7 @@ export function parseSegment3d(argv: readonly string[]): Segment3dOptions {
         'min-overlap': { type: 'string' },
         'max-slices': { type: 'string' },
         lookahead: { type: 'string' },
+        pipeline: { type: 'boolean' },
         window: { type: 'string' },
         normalization: { type: 'string' },
         backend: { type: 'string' },
@@ -149,6 +154,7 @@ export function parseSegment3d(argv: readonly string[]): Segment3dOptions {
     minOverlap: number(values['min-overlap'], '--min-overlap', (n) => n >= 0 && n <= 1, 'a number from 0 to 1'),
     maxSlicesPerDirection: number(values['max-slices'], '--max-slices', integerAtLeast(1), 'an integer ≥ 1'),
     lookahead: number(values.lookahead, '--lookahead', integerAtLeast(0), 'an integer ≥ 0'),
+    pipeline: values.pipeline ?? false,
     normalization: normalization(values.normalization, values.window),
     backend,
     threads: number(values.threads, '--threads', integerAtLeast(1), 'an integer ≥ 1'),
