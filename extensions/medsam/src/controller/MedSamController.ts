@@ -1,4 +1,3 @@
-import { segmentation as csSegmentation } from '@cornerstonejs/tools';
 import { checkBox, describeNormalization, type SourceImage } from '@medsam-ohif/core';
 import type { BackendName, EncoderBackend } from '../config';
 import { PANEL_ID } from '../id';
@@ -10,6 +9,7 @@ import { recordAccept, undoLastAccept } from '../segmentation/history';
 import { labelmapEditor, type LabelmapEdit } from '../segmentation/LabelmapEditor';
 import { overlapsUnder } from '../segmentation/overlap';
 import { giveSegmentOwnLayer, keepsOverlap } from '../segmentation/ownLayer';
+import { PREVIEW_LABEL, showPreviewColour } from '../segmentation/previewColour';
 import type { SegmentationTargets } from '../segmentation/segmentationTarget';
 import type { BoxCompleted } from '../tools/MedSamBoxTool';
 import type { Services, Subscription } from '../types/ohif';
@@ -25,8 +25,6 @@ import type { Store } from './Store';
 import type { UnsavedChanges } from '../session/UnsavedChanges';
 
 /** The voxel value of a preview: shown in its own colour until accepted into a real segment. */
-export const PREVIEW_LABEL = 255;
-export const PREVIEW_COLOR: [number, number, number, number] = [255, 215, 0, 255];
 
 interface Preview {
   readonly edit: LabelmapEdit;
@@ -228,11 +226,7 @@ export class MedSamController {
     const overlaps = overlapsUnder(result.mask, labelmapEditor.segmentSlices(segmentationId, indices, box.imageId), (index) => segments[index]?.label);
     const edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
     const mosaic = mosaicWarningFor(box.imageId);
-    try {
-      csSegmentation.config.color.setSegmentIndexColor(box.viewportId, segmentationId, PREVIEW_LABEL, PREVIEW_COLOR);
-    } catch {
-      // the preview still shows, in the colour table's own colour for that value
-    }
+    showPreviewColour(box.viewportId, segmentationId);
     this.preview = { edit, mask: result.mask, imageId: box.imageId, viewportId: box.viewportId, segmentationId, createdSegmentation: target.created };
     const view: ResultView = {
       phase: 'preview',

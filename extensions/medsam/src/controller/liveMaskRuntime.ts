@@ -1,5 +1,4 @@
 import { getEnabledElementByViewportId } from '@cornerstonejs/core';
-import { segmentation as csSegmentation } from '@cornerstonejs/tools';
 import type { Store } from './Store';
 import type { MedSamState } from './state';
 import type { EmbeddingInput } from './embeddingInput';
@@ -8,7 +7,7 @@ import { viewportSlices } from '../prefetch/viewportSlices';
 import { labelmapEditor, type LabelmapEdit } from '../segmentation/LabelmapEditor';
 import type { SegmentationTargets } from '../segmentation/segmentationTarget';
 import { LiveMask } from './LiveMask';
-import { PREVIEW_COLOR, PREVIEW_LABEL } from './MedSamController';
+import { PREVIEW_LABEL, showPreviewColour } from '../segmentation/previewColour';
 
 /**
  * The live mask connected to the viewer: readiness from the background prefetch's report, the slice from the
@@ -53,11 +52,7 @@ export function liveMaskRuntime(deps: {
       erase();
       const layerSegment = deps.targets.view(segmentationId)?.segmentIndex ?? 1;
       edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
-      try {
-        csSegmentation.config.color.setSegmentIndexColor(box.viewportId, segmentationId, PREVIEW_LABEL, PREVIEW_COLOR);
-      } catch {
-        // older cornerstone: the colour table's own colour for 255
-      }
+      showPreviewColour(box.viewportId, segmentationId);
       return true;
     },
     erase,
