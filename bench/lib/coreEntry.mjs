@@ -6,3 +6,4 @@ export { createOrtNodeBackend } from '../../core/src/runtimes/ortNode.ts';
 export { createOrtWebBackend } from '../../core/src/runtimes/ortWeb.ts';
 export { createNodeBackend } from '../../core/src/runtimes/backendChoice.ts';
 export { nodeModelSource, readManifestJson } from '../../core/src/runtimes/nodeModelSource.ts';
+export { isEncoderThread, serveEncoderThread, startEncoderThread } from '../../core/src/runtimes/encoderThread.ts';

@@ -35,7 +35,7 @@ function counts(big, quick) {
 
 /**
  * → [{ suite, label, script, params, timeoutMs, nodeArgs }] in run order. `models`: [{ key, manifest, big }].
- * Suites: decoder-node, decoder-chromium, encoder, service, memory, peer, viewer.
+ * Suites: decoder-node, decoder-chromium, encoder, service, memory, peer, viewer, volume3d.
  */
 export function planJobs({ models, suites, quick, serviceBuilt }) {
   const threads = Math.min(2, os.availableParallelism());
@@ -86,6 +86,18 @@ export function planJobs({ models, suites, quick, serviceBuilt }) {
       jobs.push(mem('node', 'boxes', c.memoryBoxes));
       if (!m.big) jobs.push(mem('wasm', 'boxes', c.memoryBoxes));
       jobs.push(mem('node', 'slices', c.memorySlices));
+    }
+    if (want('volume3d')) {
+      // 3D propagation with and without encoder/decoder overlap (issue 10). The ViT-B-shaped encoder takes
+      // 7–30 s per slice on this CPU: its walk is 6 slices through the service only, not 40.
+      const ways = m.big ? [] : ['local', 'thread'];
+      if (serviceBuilt) ways.push('service-sequential', 'service-lookahead');
+      const walk = (backend, w) => ({
+        suite: 'volume3d', label: `${m.key}: 3D propagation, decoder ${backend}`, script: suite('volume3d'),
+        params: { model, backend, threads, size: 512, slices: m.big ? 6 : 40, warmupSlices: m.big ? 1 : 3, ways: w, rounds: 1 }, timeoutMs: 15 * MIN,
+      });
+      if (ways.length) jobs.push(walk('wasm', ways));
+      if (!m.big) jobs.push(walk('node', ['local', 'thread']));
     }
     if (want('peer')) {
       jobs.push({ suite: 'peer', label: `${m.key}: @cornerstonejs/ai decoder path, Chromium`, script: suite('peerCornerstone'), params: { model, threads, size: 512, boxes: c.decoderBoxes, warmup: c.decoderWarmup, warmupMs: WARMUP_MS }, timeoutMs: 5 * MIN });
