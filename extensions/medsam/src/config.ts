@@ -33,7 +33,7 @@ export interface MedSamConfig {
   readonly ortBaseUrl: string;
   /** Use WebGPU even on a software ("fallback") adapter, 100× slower than WASM: for test browsers only. */
   readonly allowSoftwareWebGpu: boolean;
-  /** WASM threads; default: up to 4 when the page is cross-origin isolated, else 1. */
+  /** WASM threads; default: half the cores, at most 4, when the page is cross-origin isolated, else 1. */
   readonly threads?: number;
   /** Upper bound of the in-worker embedding cache in bytes (one MedSAM embedding is 4 MiB). */
   readonly embeddingCacheBytes: number;

@@ -1,4 +1,4 @@
-import { ortModuleFile, usableWebGpuAdapter } from './ortRuntime';
+import { defaultThreads, ortModuleFile, usableWebGpuAdapter } from './ortRuntime';
 
 describe('WebGPU adapter choice', () => {
   it('uses a hardware adapter', () => {
@@ -19,5 +19,16 @@ describe('WebGPU adapter choice', () => {
   it('loads the WebGPU build of onnxruntime-web only when WebGPU leads', () => {
     expect(ortModuleFile(['webgpu', 'wasm'])).toBe('ort.webgpu.min.mjs');
     expect(ortModuleFile(['wasm'])).toBe('ort.wasm.min.mjs');
+  });
+});
+
+describe('default WASM threads', () => {
+  it('half the cores, rounded up, at most 4; 1 without cross-origin isolation', () => {
+    expect(defaultThreads(true, 2)).toBe(1);
+    expect(defaultThreads(true, 4)).toBe(2);
+    expect(defaultThreads(true, 6)).toBe(3);
+    expect(defaultThreads(true, 16)).toBe(4);
+    expect(defaultThreads(true, undefined)).toBe(1);
+    expect(defaultThreads(false, 16)).toBe(1);
   });
 });

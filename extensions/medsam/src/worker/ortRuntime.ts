@@ -49,8 +49,14 @@ export function ortModuleFile(providers: readonly BackendName[]): string {
   return providers[0] === 'webgpu' ? 'ort.webgpu.min.mjs' : 'ort.wasm.min.mjs';
 }
 
+/**
+ * WASM threads when `medsam.threads` is not set: half the cores (rounded up), at most 4 — onnxruntime-web's
+ * own rule. On 2 cores that is 1: there a second decoder thread gave nothing (paired in Chromium, 1 thread
+ * took 0.71× the time of 2 under load; BENCHMARKS.md, issue 13) and the other core paints the live mask.
+ * Threads need cross-origin isolation (SharedArrayBuffer).
+ */
 export function defaultThreads(isolated: boolean, hardwareConcurrency: number | undefined): number {
-  return isolated ? Math.max(1, Math.min(4, hardwareConcurrency ?? 1)) : 1;
+  return isolated ? Math.max(1, Math.min(4, Math.ceil((hardwareConcurrency ?? 1) / 2))) : 1;
 }
 
 /** Loads onnxruntime-web from the configured URL (never bundled: its own workers and .wasm sit beside it). */
