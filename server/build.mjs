@@ -9,6 +9,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const i = process.argv.indexOf('--outdir');
 const outdir = i > 0 ? resolve(process.argv[i + 1]) : undefined;
 const target = serverBuildTarget(root, outdir ? { outdir } : {});
-// --testing adds the tests' reference runner (server/src/testing/referenceEmbed.ts).
-if (process.argv.includes('--testing')) target.entryPoints.push(join(root, 'server/src/testing/referenceEmbed.ts'));
+// --testing adds the tests' reference runners (server/src/testing/referenceEmbed.ts, referenceDecode.ts).
+if (process.argv.includes('--testing')) target.entryPoints.push(join(root, 'server/src/testing/referenceEmbed.ts'), join(root, 'server/src/testing/referenceDecode.ts'));
 await build(target);

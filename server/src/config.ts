@@ -18,6 +18,11 @@ export interface ServerOptions {
   readonly token?: string;
   /** Browser origins allowed by CORS; "*" only when given literally. */
   readonly corsOrigins: readonly string[];
+  /**
+   * Bytes of computed embeddings kept for the decoder models (FP32: 4 MiB per MedSAM embedding); 0 serves the
+   * encoders only. Absent: the default.
+   */
+  readonly embeddingCacheBytes?: number;
 }
 
 export const DEFAULTS = {
@@ -28,6 +33,8 @@ export const DEFAULTS = {
   maxBodyBytes: 16 * 1024 * 1024,
   // A ViT-B embedding takes ~5 s on a 2-core CPU (13–16 s on the first runs), plus the time in the queue.
   timeoutMs: 120_000,
+  // 64 MedSAM embeddings: a 40-slice propagation, or the slices a reader moves between, stay decodable.
+  embeddingCacheBytes: 256 * 1024 * 1024,
 } as const;
 
 /**

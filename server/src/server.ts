@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServerOptions } from './config';
+import { DEFAULTS, type ServerOptions } from './config';
+import { EmbeddingStore } from './embeddings/embeddingStore';
 import { findModel, health, modelMetadataResponse, serverMetadata } from './handlers';
 import { checkBearer } from './http/auth';
 import { applyCors } from './http/cors';
@@ -8,13 +9,15 @@ import { checkHost } from './http/hostGuard';
 import { ClientGoneError, HttpError } from './http/httpError';
 import { sendEmpty, sendError } from './http/respond';
 import { methodOf, route } from './http/router';
+import { handleDecode } from './infer/handleDecode';
 import { handleInfer } from './infer/handleInfer';
 import { RequestScope } from './infer/requestScope';
 import type { Logger } from './log';
+import { isDecoder, servedDecoder, type ServedDecoder } from './models/servedDecoder';
 import type { ServedModel } from './models/servedModel';
 import { Admission } from './queue/admission';
 import { LeaseQueue } from './queue/leaseQueue';
-import type { EncoderSlot } from './workers/workerSlot';
+import type { DecoderSlot, EncoderSlot } from './workers/workerSlot';
 
 export interface EmbeddingServer {
   /** Binds and resolves with the address actually bound (port 0 → a free one). */
@@ -29,6 +32,11 @@ export interface EmbeddingServerDeps {
   readonly models: readonly ServedModel[];
   /** Encoder workers, already started; one run each at a time. */
   readonly slots: readonly EncoderSlot[];
+  /**
+   * The decoder worker(s), already started. With them (and an embedding cache, --embedding-cache-mb > 0)
+   * every model's decoder is served too, as "<name>-decoder"; without them, the encoders only.
+   */
+  readonly decoderSlots?: readonly DecoderSlot[];
   readonly log: Logger;
 }
 
@@ -36,13 +44,24 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 export function createEmbeddingServer(deps: EmbeddingServerDeps): EmbeddingServer {
   const { options, log } = deps;
-  const models = new Map(deps.models.map((m) => [m.name, m]));
+  const decoderSlots = deps.decoderSlots ?? [];
+  const cacheBytes = options.embeddingCacheBytes ?? DEFAULTS.embeddingCacheBytes;
+  const store = cacheBytes > 0 && decoderSlots.length > 0 ? new EmbeddingStore(cacheBytes) : undefined;
+  const decoders: ServedDecoder[] = store ? deps.models.map(servedDecoder) : [];
+  const models = new Map<string, ServedModel | ServedDecoder>([...deps.models, ...decoders].map((m) => [m.name, m]));
   const queue = new LeaseQueue<EncoderSlot>(deps.slots, options.queue);
-  const inferDeps = { queue, admission: new Admission(deps.slots.length + options.queue), maxBodyBytes: options.maxBodyBytes };
+  const inferDeps = { queue, admission: new Admission(deps.slots.length + options.queue), maxBodyBytes: options.maxBodyBytes, ...(store ? { store } : {}) };
+  // Decodes take milliseconds and never wait behind an encoder run: their own worker, queue and admission.
+  const decoderQueueLength = Math.max(8, options.queue * 4);
+  const decodeDeps = store && {
+    queue: new LeaseQueue<DecoderSlot>(decoderSlots, decoderQueueLength, 50),
+    admission: new Admission(decoderSlots.length + decoderQueueLength),
+    store,
+  };
   let draining = false;
   let active = 0;
   let onQuiet: (() => void) | undefined;
-  const ready = () => !draining && deps.slots.every((s) => s.ready);
+  const ready = () => !draining && deps.slots.every((s) => s.ready) && decoderSlots.every((s) => s.ready);
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, scope: RequestScope): Promise<void> {
     checkHost(req, options.host);
@@ -57,11 +76,12 @@ export function createEmbeddingServer(deps: EmbeddingServerDeps): EmbeddingServe
     if (r.kind === 'live') return health(res, true);
     if (r.kind === 'ready') return health(res, ready());
     checkBearer(req, options.token);
-    if (r.kind === 'server') return serverMetadata(res);
+    if (r.kind === 'server') return serverMetadata(res, store !== undefined);
     const model = findModel(models, r.model, r.version);
     if (r.kind === 'model') return modelMetadataResponse(res, model);
     if (r.kind === 'modelReady') return health(res, ready());
     if (draining) throw new HttpError(503, 'the service is shutting down', { 'Retry-After': '1' });
+    if (isDecoder(model)) return handleDecode(req, res, model, decodeDeps!, scope);
     return handleInfer(req, res, model, inferDeps, scope);
   }
 
@@ -69,7 +89,7 @@ export function createEmbeddingServer(deps: EmbeddingServerDeps): EmbeddingServe
     if (e instanceof ClientGoneError) return;
     if (e instanceof HttpError) {
       if (e.status === 500) log.error(e.message); // a failed run: the operator should see it too
-      return sendError(res, e.status, e.message, e.headers);
+      return sendError(res, e.status, e.message, e.headers, e.code);
     }
     // Unexpected: log the details here, tell the client only that it happened.
     log.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
@@ -113,7 +133,8 @@ export function createEmbeddingServer(deps: EmbeddingServerDeps): EmbeddingServe
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       queue.close('the service is shutting down');
-      await queue.idle();
+      decodeDeps?.queue.close('the service is shutting down');
+      await Promise.all([queue.idle(), decodeDeps?.queue.idle()]);
       if (active > 0) await new Promise<void>((resolve) => (onQuiet = resolve));
       // Every answer is written: keep-alive connections have nothing left to carry.
       http.closeAllConnections();

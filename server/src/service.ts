@@ -1,9 +1,11 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ServerOptions } from './config';
 import type { Logger } from './log';
 import { loadManifests } from './models/loadManifests';
 import { createEmbeddingServer } from './server';
-import { WorkerSlot } from './workers/workerSlot';
+import { DEFAULTS } from './config';
+import type { DecodeJob, DecodeResult } from './workers/protocol';
+import { shareAll, WorkerSlot } from './workers/workerSlot';
 
 export interface RunningService {
   readonly url: string;
@@ -15,7 +17,10 @@ export interface RunningService {
 /** Next to the bundled main.cjs (server/dist); tests pass the path of their own build. */
 export const defaultWorkerScript = () => join(__dirname, 'encoderWorker.cjs');
 
-/** Loads the manifests, starts the encoder workers (models loaded and checked), then listens. */
+/**
+ * Loads the manifests, starts the encoder workers and (unless --embedding-cache-mb 0) the decoder worker,
+ * models loaded and checked, then listens. The decoder worker script sits beside the encoder's.
+ */
 export async function startService(options: ServerOptions, log: Logger, workerScript = defaultWorkerScript()): Promise<RunningService> {
   const models = await loadManifests(options.models);
   const init = {
@@ -23,18 +28,26 @@ export async function startService(options: ServerOptions, log: Logger, workerSc
     models: models.map((m) => ({ name: m.name, manifest: m.manifest, manifestLocation: m.manifestLocation })),
   };
   const slots = Array.from({ length: options.concurrency }, (_, i) => new WorkerSlot(workerScript, init, log, `encoder worker ${i + 1}`));
+  // A decode is milliseconds of a small graph: a few threads are plenty, and leave the encoder its cores.
+  const decoderInit = { ...init, threads: Math.min(options.threads, 2) };
+  const decoderScript = join(dirname(workerScript), 'decoderWorker.cjs');
+  const serveDecoders = (options.embeddingCacheBytes ?? DEFAULTS.embeddingCacheBytes) > 0;
+  const decoderSlots = serveDecoders ? [new WorkerSlot<DecodeJob, DecodeResult>(decoderScript, decoderInit, log, 'decoder worker', shareAll, 'decoder')] : [];
+  const all = [...slots, ...decoderSlots];
+  const stopAll = () => Promise.all(all.map((s) => s.stop()));
   try {
-    await Promise.all(slots.map((s) => s.start()));
+    await Promise.all(all.map((s) => s.start()));
   } catch (e) {
-    await Promise.all(slots.map((s) => s.stop()));
+    await stopAll();
     throw e;
   }
-  const server = createEmbeddingServer({ options, models, slots, log });
+  let server;
   let address;
   try {
+    server = createEmbeddingServer({ options, models, slots, decoderSlots, log });
     address = await server.listen();
   } catch (e) {
-    await Promise.all(slots.map((s) => s.stop()));
+    await stopAll();
     throw e;
   }
   return {
@@ -42,7 +55,7 @@ export async function startService(options: ServerOptions, log: Logger, workerSc
     port: address.port,
     async stop() {
       await server.shutdown();
-      await Promise.all(slots.map((s) => s.stop()));
+      await stopAll();
     },
   };
 }

@@ -95,7 +95,7 @@ describe('health and metadata', () => {
     const res = await call('/v2');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json');
-    expect(await res.json()).toEqual({ name: 'medsam-ohif-embedding-server', version: '0.1.0', extensions: ['binary_tensor_data', 'medsam_output_datatype'] });
+    expect(await res.json()).toEqual({ name: 'medsam-ohif-embedding-server', version: '0.1.0', extensions: ['binary_tensor_data', 'medsam_output_datatype', 'medsam_embedding_cache'] });
   });
 
   it.each(['server-test-f32', 'server-test-u8'])('describes model %s as UINT8 [1024, 1024] in, FP32 embedding out', async (name) => {
@@ -153,6 +153,8 @@ describe('inference', () => {
         model_name: model,
         model_version: '1.0.0',
         id: `req-${model}`,
+        // The embedding cache (medsam_embedding_cache) names the kept embedding for the decoder model.
+        parameters: { embedding_id: expect.stringMatching(/^[0-9a-f]{64}$/) },
         outputs: [{ name: 'image_embeddings', shape: [1, 256, 64, 64], datatype: 'FP32', parameters: { binary_data_size: 256 * 64 * 64 * 4 } }],
       });
       const embedding = readFloat32(data);

@@ -5,17 +5,18 @@ import type { Tensor } from './tensor';
 /**
  * The decoder's feeds for one box (already in model space). SAM's ONNX contract takes the box as two
  * points labelled 2 (top-left) and 3 (bottom-right) and an empty mask prompt; the decoder graph itself
- * adds +0.5 and divides by the input size, as MedSAM's prompt encoder does.
+ * adds +0.5 and divides by the input size, as MedSAM's prompt encoder does. `embedding` null: the session
+ * holds the embedding itself (a decoder on an inference service that kept it), so it is not fed.
  */
 export function decoderFeeds(
   spec: DecoderSpec,
-  embedding: Tensor,
+  embedding: Tensor | null,
   modelBox: Box,
   lowResSize: number,
   originalSize: { rows: number; columns: number },
 ): Record<string, Tensor> {
   const { x0, y0, x1, y1 } = modelBox;
-  const feeds: Record<string, Tensor> = { [spec.inputs.embedding]: embedding };
+  const feeds: Record<string, Tensor> = embedding ? { [spec.inputs.embedding]: embedding } : {};
   if (spec.contract === 'box') {
     feeds[spec.inputs.box!] = { type: 'float32', dims: [1, 4], data: Float32Array.of(x0, y0, x1, y1) };
     return feeds;

@@ -2,7 +2,7 @@ import { compactInputProblem } from '../pipeline/compactInput';
 import type { ModelManifest } from '../pipeline/manifestTypes';
 import type { ImageEncoder, PreparedImage } from '../pipeline/predictor';
 import type { Tensor } from '../pipeline/tensor';
-import { encodeBody, splitBody } from './oipBinary';
+import { encodeBody, parseHeaderLength, splitBody } from './oipBinary';
 import { parseModelMetadata, parseServerMetadata, resolveContract, type ServiceContract } from './oipContract';
 import { OipError } from './oipErrors';
 import { oipFetch, statusError, type OipHttpResponse } from './oipHttp';
@@ -10,6 +10,9 @@ import {
   BINARY_DATA,
   BINARY_DATA_OUTPUT,
   BINARY_DATA_SIZE,
+  EMBEDDING_CACHE_EXTENSION,
+  EMBEDDING_ID,
+  EMBEDDING_OUTPUT,
   INFERENCE_HEADER_CONTENT_LENGTH,
   OUTPUT_DATATYPE,
   type OipInferRequest,
@@ -43,6 +46,13 @@ export interface OipImageEncoder extends ImageEncoder {
   isReady(signal?: AbortSignal): Promise<boolean>;
   /** The same check, throwing an OipError that says what is wrong. */
   checkReady(signal?: AbortSignal): Promise<void>;
+  /** Whether the service keeps the embeddings it computes (our server's medsam_embedding_cache extension). */
+  keepsEmbeddings(signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Encodes on the service and leaves the embedding there: only its id comes back (a few hundred bytes instead
+   * of megabytes), for the service's decoder (oipDecoder). Needs keepsEmbeddings().
+   */
+  encodeKept(prepared: PreparedImage, signal?: AbortSignal): Promise<string>;
 }
 
 const json = (res: OipHttpResponse) => splitBody(res.body, undefined).json;
@@ -118,6 +128,9 @@ export function oipEncoder(options: OipEncoderOptions, manifest: ModelManifest):
         return false;
       }
     },
+    async keepsEmbeddings(signal) {
+      return (await serviceContract(signal, readyTimeoutMs)).keepsEmbeddings;
+    },
     async encode(prepared, signal) {
       const input = inputOf(prepared);
       const c = await serviceContract(signal, timeoutMs);
@@ -127,20 +140,48 @@ export function oipEncoder(options: OipEncoderOptions, manifest: ModelManifest):
         inputs: [{ name: c.inputName, shape: [...input.dims], datatype: 'UINT8', parameters: { [BINARY_DATA_SIZE]: input.data.byteLength } }],
         outputs: [{ name: c.outputName, parameters: { [BINARY_DATA]: true, ...(wantFp16 ? { [OUTPUT_DATATYPE]: 'FP16' } : {}) } }],
       };
-      const data = input.data as Uint8Array;
-      const { body, headerLength } = encodeBody(request, [data]);
-      const inferUrl = url(`${modelPath}/infer`);
-      const res = await oipFetch({
-        url: inferUrl,
-        method: 'POST',
-        headers: { ...auth, 'Content-Type': 'application/octet-stream', [INFERENCE_HEADER_CONTENT_LENGTH]: String(headerLength) },
-        body,
-        timeoutMs,
-        signal,
-        what: 'inference',
-      });
-      if (res.status !== 200) throw statusError(res, inferUrl, 'inference');
+      const res = await infer(request, input, signal);
       return decodeEmbedding(res.body, res.headers, c.outputName, manifest);
     },
+    async encodeKept(prepared, signal) {
+      const input = inputOf(prepared);
+      const c = await serviceContract(signal, timeoutMs);
+      if (!c.keepsEmbeddings) throw new OipError('incompatible', `the inference service at ${base} does not keep embeddings (no ${EMBEDDING_CACHE_EXTENSION} extension)`);
+      const request: OipInferRequest = {
+        parameters: { [EMBEDDING_OUTPUT]: false },
+        inputs: [{ name: c.inputName, shape: [...input.dims], datatype: 'UINT8', parameters: { [BINARY_DATA_SIZE]: input.data.byteLength } }],
+      };
+      const res = await infer(request, input, signal);
+      return embeddingIdOf(res.body, res.headers);
+    },
   };
+
+  async function infer(request: OipInferRequest, input: Tensor, signal: AbortSignal | undefined): Promise<OipHttpResponse> {
+    const { body, headerLength } = encodeBody(request, [input.data as Uint8Array]);
+    const inferUrl = url(`${modelPath}/infer`);
+    const res = await oipFetch({
+      url: inferUrl,
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/octet-stream', [INFERENCE_HEADER_CONTENT_LENGTH]: String(headerLength) },
+      body,
+      timeoutMs,
+      signal,
+      what: 'inference',
+    });
+    if (res.status !== 200) throw statusError(res, inferUrl, 'inference');
+    return res;
+  }
+}
+
+/** The `embedding_id` parameter of an encoder answer (our server with its embedding cache). */
+function embeddingIdOf(body: Uint8Array, headers: Headers): string {
+  let parsed: unknown;
+  try {
+    parsed = splitBody(body, parseHeaderLength(headers.get(INFERENCE_HEADER_CONTENT_LENGTH), body.byteLength)).json;
+  } catch {
+    throw new OipError('bad-response', "the inference service's answer cannot be read");
+  }
+  const id = (parsed as { parameters?: Record<string, unknown> } | null)?.parameters?.[EMBEDDING_ID];
+  if (typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) throw new OipError('bad-response', `the inference service's answer names no kept embedding (parameter "${EMBEDDING_ID}")`);
+  return id;
 }

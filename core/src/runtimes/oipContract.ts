@@ -2,7 +2,7 @@ import { compactInputShape } from '../pipeline/compactInput';
 import type { ModelManifest } from '../pipeline/manifestTypes';
 import { OipError } from './oipErrors';
 import type { OipModelMetadata, OipServerMetadata, OipTensorMetadata } from './oipProtocol';
-import { OUTPUT_DATATYPE_EXTENSION } from './oipProtocol';
+import { EMBEDDING_CACHE_EXTENSION, OUTPUT_DATATYPE_EXTENSION } from './oipProtocol';
 
 /** What the client needs to know about a served encoder, read from the service's metadata. */
 export interface ServiceContract {
@@ -12,6 +12,8 @@ export interface ServiceContract {
   readonly outputDatatype: 'FP32' | 'FP16';
   /** The server converts outputs to FP16 on request (our server's extension; Triton does not). */
   readonly canConvertOutput: boolean;
+  /** The server keeps embeddings and names them (our server's medsam_embedding_cache; Triton does not). */
+  readonly keepsEmbeddings: boolean;
 }
 
 const describe = (t: OipTensorMetadata) => `${t.name} ${t.datatype} [${t.shape.join(', ')}]`;
@@ -82,5 +84,6 @@ export function resolveContract(model: OipModelMetadata, server: OipServerMetada
     outputName: embedding.name,
     outputDatatype: embedding.datatype,
     canConvertOutput: server?.extensions.includes(OUTPUT_DATATYPE_EXTENSION) ?? false,
+    keepsEmbeddings: server?.extensions.includes(EMBEDDING_CACHE_EXTENSION) ?? false,
   };
 }

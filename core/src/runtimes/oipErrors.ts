@@ -21,7 +21,9 @@ export type OipFailure =
   /** The served model's inputs or outputs do not fit the MedSAM contract. */
   | 'incompatible'
   /** The answer does not follow the protocol or has the wrong shape or type. */
-  | 'bad-response';
+  | 'bad-response'
+  /** The service's decoder no longer holds the embedding it was asked to decode on: encode again (or decode elsewhere). */
+  | 'embedding-gone';
 
 const CODES: Record<OipFailure, MedSamErrorCode> = {
   unreachable: 'MODEL_UNAVAILABLE',
@@ -34,6 +36,7 @@ const CODES: Record<OipFailure, MedSamErrorCode> = {
   'server-error': 'INFERENCE_FAILED',
   incompatible: 'MODEL_CONTRACT',
   'bad-response': 'INFERENCE_FAILED',
+  'embedding-gone': 'INFERENCE_FAILED',
 };
 
 export interface OipErrorDetails {

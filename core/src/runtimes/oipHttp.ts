@@ -1,4 +1,5 @@
 import { OipError } from './oipErrors';
+import { EMBEDDING_NOT_CACHED } from './oipProtocol';
 
 /** One HTTP exchange with an inference service: global fetch, a timeout, the caller's AbortSignal. */
 export interface OipHttpRequest {
@@ -93,10 +94,24 @@ export function errorMessage(body: Uint8Array): string {
   return text.trim().slice(0, 300) || '(empty body)';
 }
 
+/** Our server's `error_code` beside the message, if the answer has one. */
+export function errorCode(body: Uint8Array): string | undefined {
+  try {
+    const json: unknown = JSON.parse(new TextDecoder().decode(body.subarray(0, 4096)));
+    const code = json && typeof json === 'object' ? (json as { error_code?: unknown }).error_code : undefined;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Turns a non-2xx answer into the OipError that names it. */
 export function statusError(res: OipHttpResponse, url: string, what: string): OipError {
   const message = errorMessage(res.body);
   const status = res.status;
+  if (status === 404 && errorCode(res.body) === EMBEDDING_NOT_CACHED) {
+    return new OipError('embedding-gone', `the inference service no longer holds the embedding for ${what} (${message})`, { status });
+  }
   if (status === 503) {
     const retry = retryAfterSeconds(res.headers.get('retry-after'));
     const when = retry === undefined ? '' : `; retry after ${retry} s`;

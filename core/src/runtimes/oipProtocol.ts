@@ -98,6 +98,8 @@ export interface OipInferResponse {
 
 export interface OipErrorResponse {
   readonly error: string;
+  /** Our server's machine-readable reason where a client should react to it (see EMBEDDING_NOT_CACHED). */
+  readonly error_code?: string;
 }
 
 /** HTTP header giving the JSON header's length when binary tensor data follows it (case-insensitive). */
@@ -123,3 +125,22 @@ export const REQUEST_OUTPUT_DATATYPE = 'output_datatype';
 export function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
+
+/**
+ * Our server's embedding cache (advertised in server metadata as this extension): every encoder answer carries
+ * `embedding_id` (a content key: model + input bytes) in its `parameters`, and the
+ * embedding stays in a bounded cache on the server. The request parameter `embedding_output: false` leaves the
+ * embedding itself out of the answer (`outputs` is then empty). The decoder is served as a second model,
+ * `<encoder model>-decoder`, whose requests carry the prompt tensors and `embedding_id` as a request parameter.
+ */
+export const EMBEDDING_CACHE_EXTENSION = 'medsam_embedding_cache';
+export const EMBEDDING_ID = 'embedding_id';
+export const EMBEDDING_OUTPUT = 'embedding_output';
+/** The served decoder's name: the encoder model's name with this suffix. */
+export const DECODER_MODEL_SUFFIX = '-decoder';
+/**
+ * `error_code` beside `error` in a 404 answer of the decoder model: the embedding is not (or no longer) in
+ * the server's cache. Clients recognise it and encode again (or decode elsewhere); never a wrong mask.
+ */
+export const ERROR_CODE = 'error_code';
+export const EMBEDDING_NOT_CACHED = 'embedding_not_cached';

@@ -16,12 +16,17 @@ describe('parseServerArgs', () => {
   it('reads every flag', () => {
     const c = parse(
       ['--model', 'm.json', '--host', '0.0.0.0', '--port', '0', '--threads', '3', '--concurrency', '2', '--queue', '0',
-        '--max-body-bytes', '2048', '--timeout-ms', '500', '--token', 'secret-token', '--cors-origin', 'http://localhost:3000/'],
+        '--max-body-bytes', '2048', '--timeout-ms', '500', '--token', 'secret-token', '--cors-origin', 'http://localhost:3000/',
+        '--embedding-cache-mb', '8'],
     );
     expect(c.kind === 'serve' && c.options).toEqual({
       models: ['m.json'], host: '0.0.0.0', port: 0, threads: 3, concurrency: 2, queue: 0, maxBodyBytes: 2048, timeoutMs: 500,
-      token: 'secret-token', corsOrigins: ['http://localhost:3000'],
+      token: 'secret-token', corsOrigins: ['http://localhost:3000'], embeddingCacheBytes: 8 * 1024 * 1024,
     });
+    const off = parse(['--model', 'm.json', '--embedding-cache-mb', '0']);
+    expect(off.kind === 'serve' && off.options.embeddingCacheBytes).toBe(0);
+    const byDefault = parse(['--model', 'm.json']);
+    expect(byDefault.kind === 'serve' && byDefault.options.embeddingCacheBytes).toBe(256 * 1024 * 1024);
   });
 
   it('takes the token from the environment', () => {

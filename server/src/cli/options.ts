@@ -21,10 +21,14 @@ Usage: npm run serve:embeddings -- --model <manifest.json> [--model <manifest.js
                           ${TOKEN_ENV} environment variable, which stays out of process listings
   --cors-origin <origin>  browser origin allowed to call the service, e.g. http://localhost:3000
                           (repeatable; "*" allows any origin and must be given explicitly)
+  --embedding-cache-mb <n>  MiB of computed embeddings kept so that each model's decoder, served as
+                          "<name>-decoder", can decode boxes on them (default ${DEFAULTS.embeddingCacheBytes / 1024 / 1024}:
+                          64 MedSAM embeddings); 0 serves the encoders only
   --help                  this text
 
 Endpoints: GET /v2, /v2/health/live, /v2/health/ready, /v2/models/<name>, /v2/models/<name>/ready;
-POST /v2/models/<name>/infer with input UINT8 [S, S] (JSON or the binary tensor data extension).
+POST /v2/models/<name>/infer with input UINT8 [S, S] (JSON or the binary tensor data extension);
+POST /v2/models/<name>-decoder/infer with the box prompt and the "embedding_id" an encoder answer gave.
 SIGTERM/SIGINT: stop accepting, finish running work, exit.`;
 
 export type ParsedCommand = { readonly kind: 'help' } | { readonly kind: 'serve'; readonly options: ServerOptions };
@@ -70,6 +74,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
         'timeout-ms': { type: 'string' },
         token: { type: 'string' },
         'cors-origin': { type: 'string', multiple: true },
+        'embedding-cache-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -96,6 +101,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
       timeoutMs: integer(v['timeout-ms'], '--timeout-ms', 100, 3_600_000) ?? DEFAULTS.timeoutMs,
       ...(token ? { token } : {}),
       corsOrigins: (v['cors-origin'] ?? []).map(origin),
+      embeddingCacheBytes: (integer(v['embedding-cache-mb'], '--embedding-cache-mb', 0, 1_048_576) ?? DEFAULTS.embeddingCacheBytes / 1024 / 1024) * 1024 * 1024,
     },
   };
 }

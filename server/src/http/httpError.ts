@@ -5,6 +5,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** A machine-readable reason sent as `error_code` beside the message, where clients react to it. */
+    readonly code?: string,
   ) {
     super(message);
   }

@@ -12,8 +12,8 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
   send(res, status, { 'Content-Type': 'application/json', ...headers }, Buffer.from(JSON.stringify(value)));
 }
 
-export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  const body: OipErrorResponse = { error: message };
+export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, code?: string): void {
+  const body: OipErrorResponse = code ? { error: message, error_code: code } : { error: message };
   sendJson(res, status, body, headers);
 }
 

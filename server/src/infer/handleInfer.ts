@@ -6,6 +6,8 @@ import { sendInferBody } from '../http/respond';
 import type { ServedModel } from '../models/servedModel';
 import type { Admission } from '../queue/admission';
 import { QueueClosedError, QueueFullError, type LeaseQueue } from '../queue/leaseQueue';
+import type { EmbeddingStore } from '../embeddings/embeddingStore';
+import { embeddingId } from '../embeddings/embeddingStore';
 import type { EncoderSlot } from '../workers/workerSlot';
 import { encodeInferResponse } from './encodeInferResponse';
 import { parseInferRequest } from './parseInferRequest';
@@ -15,12 +17,14 @@ export interface InferDeps {
   readonly queue: LeaseQueue<EncoderSlot>;
   readonly admission: Admission;
   readonly maxBodyBytes: number;
+  /** The embedding cache: every embedding is kept and named in the answer. Absent: --embedding-cache-mb 0. */
+  readonly store?: EmbeddingStore;
 }
 
-const busy = (e: QueueFullError) => new HttpError(503, e.message, { 'Retry-After': String(e.retryAfterSeconds) });
+export const busy = (e: QueueFullError) => new HttpError(503, e.message, { 'Retry-After': String(e.retryAfterSeconds) });
 
 /** Resolves with the promise's value, or rejects as soon as the scope ends (timeout, client gone). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
@@ -54,6 +58,14 @@ async function admitted(req: IncomingMessage, res: ServerResponse, model: Served
   scope.phase = 'work';
   const headerLength = req.headers[INFERENCE_HEADER_CONTENT_LENGTH.toLowerCase()];
   const call = parseInferRequest(body, Array.isArray(headerLength) ? headerLength[0] : headerLength, model);
+  const store = deps.store;
+  if (!call.embeddingOutput && !store) throw new HttpError(400, 'this service keeps no embeddings (--embedding-cache-mb 0): ask for the embedding itself');
+  const id = store ? embeddingId(model, call.dims, call.image) : undefined;
+  // Only the id is wanted and the embedding is still here: nothing to compute (the encoder is deterministic).
+  if (id !== undefined && !call.embeddingOutput && store?.get(id)) {
+    const { body: out, headerLength: outHeader } = encodeInferResponse(model, call, undefined, id);
+    return sendInferBody(res, out, outHeader, { 'Server-Timing': 'cache;desc="embedding kept"' });
+  }
   const queued = performance.now();
   let lease;
   try {
@@ -65,7 +77,9 @@ async function admitted(req: IncomingMessage, res: ServerResponse, model: Served
   }
   const waitedMs = performance.now() - queued;
   const release = lease.release;
-  const run = lease.resource.run({ model: model.name, image: call.image, dims: call.dims, datatype: call.outputs[0].datatype });
+  const run = lease.resource.run({ model: model.name, image: call.image, dims: call.dims, datatype: call.outputs[0].datatype, keep: id !== undefined, wire: call.embeddingOutput });
+  // Kept even if this client has gone: the slice is likely asked for again.
+  if (id !== undefined) run.then((r) => r.shared && store!.put(id, { model: model.name, dims: r.dims, values: r.shared }), () => undefined);
   // The worker stays leased until the run really ends, even if this request is answered earlier.
   run.then(release, release);
   let result;
@@ -76,7 +90,7 @@ async function admitted(req: IncomingMessage, res: ServerResponse, model: Served
     if (e instanceof HttpError) throw e;
     throw new HttpError(500, `inference failed: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const { body: out, headerLength: outHeader } = encodeInferResponse(model, call, result);
+  const { body: out, headerLength: outHeader } = encodeInferResponse(model, call, result, id);
   // Standard Server-Timing (browser dev tools show it): where the time went, for latency reports.
   const timing = `queue;dur=${waitedMs.toFixed(1)}, encoder;dur=${result.runMs.toFixed(1)}`;
   sendInferBody(res, out, outHeader, { 'Server-Timing': timing });

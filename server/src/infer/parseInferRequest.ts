@@ -4,6 +4,7 @@ import {
   BINARY_DATA_OUTPUT,
   BINARY_DATA_SIZE,
   elementCount,
+  EMBEDDING_OUTPUT,
   OUTPUT_DATATYPE,
   REQUEST_OUTPUT_DATATYPE,
 } from '@medsam-ohif/core/src/runtimes/oipProtocol';
@@ -25,17 +26,19 @@ export interface InferCall {
   /** The image's [rows, columns] (fixed [S, S], or the LiteMedSAM resized image's own size). */
   readonly dims: readonly [number, number];
   readonly outputs: readonly RequestedOutput[];
+  /** false (request parameter `embedding_output`): the answer carries only the embedding id, no embedding. */
+  readonly embeddingOutput: boolean;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-function bad(message: string): never {
+export function bad(message: string): never {
   throw new HttpError(400, message);
 }
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function parameters(v: unknown, where: string): Json {
+export function parameters(v: unknown, where: string): Json {
   if (v === undefined) return {};
   if (!isObject(v)) bad(`${where}.parameters must be an object`);
   for (const [k, p] of Object.entries(v)) {
@@ -44,7 +47,7 @@ function parameters(v: unknown, where: string): Json {
   return v;
 }
 
-function flag(params: Json, key: string, where: string): boolean | undefined {
+export function flag(params: Json, key: string, where: string): boolean | undefined {
   const v = params[key];
   if (v !== undefined && typeof v !== 'boolean') bad(`${where}.parameters.${key} must be true or false`);
   return v;
@@ -160,6 +163,10 @@ export function parseInferRequest(body: Uint8Array, headerLengthValue: string | 
     if (e instanceof OipFormatError) bad(e.message);
     throw e;
   }
+  const embeddingOutput = flag(params, EMBEDDING_OUTPUT, 'request') ?? true;
+  if (!embeddingOutput && Array.isArray(json.outputs) && json.outputs.length > 0) {
+    bad(`"${EMBEDDING_OUTPUT}": false asks for no output, but "outputs" lists some; give one or the other`);
+  }
   const outputs = requestedOutputs(
     json.outputs,
     {
@@ -173,5 +180,5 @@ export function parseInferRequest(body: Uint8Array, headerLengthValue: string | 
       bad(`output "${o.name}" as FP16 needs the binary tensor data extension ("${BINARY_DATA}": true): JSON has no FP16 numbers`);
     }
   }
-  return { ...(json.id !== undefined ? { id: json.id } : {}), image, dims: spec.dims, outputs };
+  return { ...(json.id !== undefined ? { id: json.id } : {}), image, dims: spec.dims, outputs, embeddingOutput };
 }

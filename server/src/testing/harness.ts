@@ -19,13 +19,21 @@ export const S = 1024;
 export interface ServerBuild {
   readonly main: string;
   readonly worker: string;
+  readonly decoderWorker: string;
   readonly referenceEmbed: string;
+  readonly referenceDecode: string;
 }
 
 export function buildServer(tag: string): ServerBuild {
   const outdir = join(REPO_ROOT, 'node_modules/.cache/medsam-server-test', tag);
   execFileSync(process.execPath, [join(REPO_ROOT, 'server/build.mjs'), '--outdir', outdir, '--testing'], { stdio: 'pipe' });
-  const out = { main: join(outdir, 'main.cjs'), worker: join(outdir, 'encoderWorker.cjs'), referenceEmbed: join(outdir, 'referenceEmbed.cjs') };
+  const out = {
+    main: join(outdir, 'main.cjs'),
+    worker: join(outdir, 'encoderWorker.cjs'),
+    decoderWorker: join(outdir, 'decoderWorker.cjs'),
+    referenceEmbed: join(outdir, 'referenceEmbed.cjs'),
+    referenceDecode: join(outdir, 'referenceDecode.cjs'),
+  };
   for (const file of Object.values(out)) if (!existsSync(file)) throw new Error(`the server build did not produce ${file}`);
   return out;
 }

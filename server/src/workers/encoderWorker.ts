@@ -49,8 +49,12 @@ async function run(loaded: Map<string, Loaded>, job: EncodeJob): Promise<EncodeR
   const embedding = checkEmbedding(out[enc.outputs.embedding], manifest);
   const values = embedding.data as Float32Array;
   // Copies: the result's buffer may belong to onnxruntime and cannot be transferred.
-  const bytes = job.datatype === 'FP16' ? littleEndianBytes(float32ToFloat16(values)) : littleEndianBytes(values.slice());
-  return { datatype: job.datatype, dims: [...embedding.dims], bytes, runMs };
+  const wire = job.wire ?? true;
+  const bytes = !wire ? new Uint8Array(0) : job.datatype === 'FP16' ? littleEndianBytes(float32ToFloat16(values)) : littleEndianBytes(values.slice());
+  // The cache's copy is shared memory: the HTTP thread and the decoder worker read it without copying.
+  const shared = job.keep ? new Float32Array(new SharedArrayBuffer(values.byteLength)) : undefined;
+  shared?.set(values);
+  return { datatype: job.datatype, dims: [...embedding.dims], bytes, runMs, ...(shared ? { shared } : {}) };
 }
 
 load(workerData as WorkerInit).then(

@@ -1,28 +1,44 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log';
-import type { EncodeJob, EncodeResult, FromWorker, ToWorker, WorkerInit } from './protocol';
+import type { DecodeJob, DecodeResult, EncodeJob, EncodeResult, FromWorker, ToWorker, WorkerInit } from './protocol';
 
-/** Something that runs one encoder job at a time (a worker thread; a fake in tests). */
-export interface EncoderSlot {
+/** Something that runs one job at a time (a worker thread; a fake in tests). */
+export interface Slot<J, R> {
   readonly ready: boolean;
-  run(job: EncodeJob): Promise<EncodeResult>;
+  run(job: J): Promise<R>;
 }
 
-interface Pending {
+export type EncoderSlot = Slot<EncodeJob, EncodeResult>;
+export type DecoderSlot = Slot<DecodeJob, DecodeResult>;
+
+/** How a job crosses to the worker: the message's job and the buffers moved rather than copied. */
+export type JobTransfer<J> = (job: J) => { readonly job: J; readonly transfer: ArrayBuffer[] };
+
+/** An encoder job's image is copied into a buffer of its own, so it can be transferred instead of cloned. */
+export const transferImage: JobTransfer<EncodeJob> = (job) => {
+  const image = job.image.slice();
+  return { job: { ...job, image }, transfer: [image.buffer] };
+};
+
+/** A decoder job's embedding is shared (SharedArrayBuffer) and its prompt is a few bytes: nothing to move. */
+export const shareAll: JobTransfer<DecodeJob> = (job) => ({ job, transfer: [] });
+
+interface Pending<R> {
   readonly id: number;
-  readonly resolve: (r: EncodeResult) => void;
+  readonly resolve: (r: R) => void;
   readonly reject: (e: Error) => void;
 }
 
 /**
- * One encoder worker thread. If it dies (a native crash, out of memory), the job it was running fails with
- * a clear error and a fresh worker replaces it; a worker that cannot even load its models stays broken.
+ * One worker thread (an encoder worker, or the decoder worker with role "decoder"). If it dies (a native
+ * crash, out of memory), the job it was running fails with a clear error and a fresh worker replaces it; a
+ * worker that cannot even load its models stays broken.
  */
-export class WorkerSlot implements EncoderSlot {
+export class WorkerSlot<J = EncodeJob, R = EncodeResult> implements Slot<J, R> {
   private worker?: Worker;
   private state: 'idle' | 'starting' | 'ready' | 'broken' | 'stopped' = 'idle';
   private starting?: Promise<void>;
-  private pending?: Pending;
+  private pending?: Pending<R>;
   private nextId = 1;
   private brokenReason = '';
 
@@ -31,6 +47,8 @@ export class WorkerSlot implements EncoderSlot {
     private readonly init: WorkerInit,
     private readonly log: Logger,
     private readonly label: string,
+    private readonly transferOf: JobTransfer<J> = transferImage as unknown as JobTransfer<J>,
+    private readonly role: 'encoder' | 'decoder' = 'encoder',
   ) {}
 
   get ready(): boolean {
@@ -45,7 +63,7 @@ export class WorkerSlot implements EncoderSlot {
     this.starting = new Promise<void>((resolve, reject) => {
       const worker = new Worker(this.script, { workerData: this.init });
       this.worker = worker;
-      worker.on('message', (m: FromWorker) => {
+      worker.on('message', (m: FromWorker<R>) => {
         if (m.type === 'ready') {
           this.state = 'ready';
           this.starting = undefined;
@@ -62,7 +80,7 @@ export class WorkerSlot implements EncoderSlot {
         this.worker = undefined;
         const was = this.state;
         if (was === 'stopped' || was === 'broken') return;
-        const why = `the encoder worker stopped unexpectedly (exit code ${code})`;
+        const why = `the ${this.role} worker stopped unexpectedly (exit code ${code})`;
         this.pending?.reject(new Error(`${why} during the run`));
         this.pending = undefined;
         if (was === 'starting') {
@@ -79,18 +97,17 @@ export class WorkerSlot implements EncoderSlot {
     return this.starting;
   }
 
-  async run(job: EncodeJob): Promise<EncodeResult> {
+  async run(job: J): Promise<R> {
     if (this.state === 'starting' || this.state === 'idle') await this.start();
-    if (this.state !== 'ready' || !this.worker) throw new Error(`the encoder is unavailable: ${this.brokenReason || this.state}`);
-    if (this.pending) throw new Error('an encoder worker got a second job while busy');
+    if (this.state !== 'ready' || !this.worker) throw new Error(`the ${this.role} is unavailable: ${this.brokenReason || this.state}`);
+    if (this.pending) throw new Error(`the ${this.role} worker got a second job while busy`);
     const worker = this.worker;
-    return new Promise<EncodeResult>((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
       const id = this.nextId++;
       this.pending = { id, resolve, reject };
-      // Copy into a buffer of our own so it can be transferred instead of cloned.
-      const image = job.image.slice();
-      const message: ToWorker = { type: 'run', id, job: { ...job, image } };
-      worker.postMessage(message, [image.buffer]);
+      const { job: sent, transfer } = this.transferOf(job);
+      const message: ToWorker<J> = { type: 'run', id, job: sent };
+      worker.postMessage(message, transfer);
     });
   }
 
@@ -103,7 +120,7 @@ export class WorkerSlot implements EncoderSlot {
     if (worker) await worker.terminate();
   }
 
-  private settle(m: Extract<FromWorker, { id: number }>): void {
+  private settle(m: Extract<FromWorker<R>, { id: number }>): void {
     const p = this.pending;
     if (!p || p.id !== m.id) return;
     this.pending = undefined;

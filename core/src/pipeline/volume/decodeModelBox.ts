@@ -15,7 +15,8 @@ import type { Tensor } from '../tensor';
 export async function decodeModelBox(
   decoder: ModelSession,
   manifest: ModelManifest,
-  embedding: Tensor,
+  /** null where `decoder` holds the embedding itself (a service decoder on an embedding it kept). */
+  embedding: Tensor | null,
   slice: { readonly rows: number; readonly columns: number; readonly transform: ModelInputTransform },
   modelBox: PixelBox,
   timings?: { decoder?: number; postprocess?: number },
