@@ -11,6 +11,7 @@ export * from './pipeline/image';
 export * from './pipeline/manifest';
 export * from './pipeline/manifestTypes';
 export * from './pipeline/modelLoader';
+export * from './pipeline/modelFile';
 export * from './pipeline/splitDecoder';
 export * from './pipeline/decoderWarmup';
 export * from './pipeline/normalize';

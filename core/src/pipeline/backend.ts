@@ -22,5 +22,12 @@ export interface ModelSession {
 export interface InferenceBackend {
   /** e.g. "onnxruntime-node", "onnxruntime-web/wasm", "onnxruntime-web/webgpu". */
   readonly name: string;
-  createSession(model: Uint8Array): Promise<ModelSession>;
+  createSession(model: Uint8Array, options?: SessionOptions): Promise<ModelSession>;
+  /** True where it opens a manifest's pre-optimised files (`optimized`) rather than the originals. */
+  readonly opensPreOptimized?: boolean;
+}
+
+export interface SessionOptions {
+  /** The graph was saved already optimised (manifest `optimized`): open it with graph optimisation off. */
+  readonly preOptimized?: boolean;
 }

@@ -1,5 +1,5 @@
 import { MedSamError } from './errors';
-import { MIN_INT8_MASK_IOU, type DecoderQuantization, type DecoderSpec, type DecoderSplitSpec, type EncoderSpec, type ModelManifest, type PreprocessingProfile } from './manifestTypes';
+import { MIN_INT8_MASK_IOU, type DecoderQuantization, type DecoderSpec, type DecoderSplitSpec, type EncoderSpec, type ModelManifest, type PreOptimizedFile, type PreprocessingProfile } from './manifestTypes';
 
 const PROFILES: readonly PreprocessingProfile[] = ['medsam-stretch-1024', 'litemedsam-longest-256'];
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -42,7 +42,16 @@ function fileFields(o: Json, where: string) {
     );
   }
   const bytes = o.bytes === undefined ? undefined : positiveInteger(o, 'bytes', where);
-  return { file: text(o, 'file', where), sha256, ...(bytes !== undefined ? { bytes } : {}) };
+  const optimized = o.optimized === undefined ? undefined : parseOptimized(o.optimized, `${where}.optimized`);
+  return { file: text(o, 'file', where), sha256, ...(bytes !== undefined ? { bytes } : {}), ...(optimized ? { optimized } : {}) };
+}
+
+function parseOptimized(value: unknown, where: string): PreOptimizedFile {
+  const o = object(value, where);
+  const { optimized, ...file } = fileFields({ ...o, optimized: undefined }, where);
+  void optimized;
+  if (o.level !== 'basic' && o.level !== 'extended') fail(`${where}.level`, `must be "basic" or "extended", got ${JSON.stringify(o.level)}`);
+  return { ...file, level: o.level, onnxruntime: text(o, 'onnxruntime', where) };
 }
 
 function parseEncoder(value: unknown): EncoderSpec {

@@ -18,6 +18,22 @@ export interface ModelFile {
   readonly sha256: string;
   /** Size in bytes, for download progress. */
   readonly bytes?: number;
+  /**
+   * The same graph saved already optimised by onnxruntime (models/export/optimize_decoder.mjs). Runtimes that
+   * can (onnxruntime-web with WASM only) open it with graph optimisation off instead of optimising `file` at
+   * every load; the others open `file`.
+   */
+  readonly optimized?: PreOptimizedFile;
+}
+
+export interface PreOptimizedFile {
+  readonly file: string;
+  readonly sha256: string;
+  readonly bytes?: number;
+  /** onnxruntime's graphOptimizationLevel it was saved at ("extended" holds fusions for CPU kernels). */
+  readonly level: 'basic' | 'extended';
+  /** The onnxruntime version that saved and checked it. */
+  readonly onnxruntime: string;
 }
 
 export interface EncoderSpec extends ModelFile {

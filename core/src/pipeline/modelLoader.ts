@@ -3,6 +3,7 @@ import { MedSamError } from './errors';
 import { sha256Hex } from './hash';
 import type { ModelManifest } from './manifestTypes';
 import { checkDecoderContract, checkEncoderContract } from './modelContract';
+import { fileToOpen } from './modelFile';
 
 export type ModelPart = 'encoder' | 'decoder';
 
@@ -31,7 +32,7 @@ export async function loadModelPart(
   backend: InferenceBackend,
   onProgress?: (p: LoadProgress) => void,
 ): Promise<ModelSession> {
-  const spec = manifest[part];
+  const { file: spec, preOptimized } = fileToOpen(manifest[part], backend);
   let bytes: Uint8Array;
   try {
     bytes = await source.read(spec.file, (loadedBytes, totalBytes) =>
@@ -51,7 +52,7 @@ export async function loadModelPart(
   onProgress?.({ part, stage: 'session' });
   let session: ModelSession;
   try {
-    session = await backend.createSession(bytes);
+    session = await backend.createSession(bytes, { preOptimized });
   } catch (e) {
     throw new MedSamError('MODEL_UNAVAILABLE', `${backend.name} cannot open the ${part} file "${spec.file}": ${message(e)}`);
   }

@@ -3,6 +3,7 @@ import { MedSamError } from './errors';
 import { sha256Hex } from './hash';
 import type { DecoderSplitSpec, ModelFile, ModelManifest } from './manifestTypes';
 import type { ModelFileSource } from './modelLoader';
+import { fileToOpen } from './modelFile';
 import type { Tensor } from './tensor';
 
 /** The two sessions of a split decoder (manifest `decoderSplit`). */
@@ -17,7 +18,8 @@ export type DecoderImageFeatures = Readonly<Record<string, Tensor>>;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-async function openVerified(file: ModelFile, role: string, manifest: ModelManifest, source: ModelFileSource, backend: InferenceBackend): Promise<ModelSession> {
+async function openVerified(entry: ModelFile, role: string, manifest: ModelManifest, source: ModelFileSource, backend: InferenceBackend): Promise<ModelSession> {
+  const { file, preOptimized } = fileToOpen(entry, backend);
   let bytes: Uint8Array;
   try {
     bytes = await source.read(file.file);
@@ -29,7 +31,7 @@ async function openVerified(file: ModelFile, role: string, manifest: ModelManife
     throw new MedSamError('MODEL_HASH_MISMATCH', `the ${role} file "${file.file}" has SHA-256 ${actual}, but model ${manifest.name} expects ${file.sha256}: the file is corrupt, incomplete or a different model`);
   }
   try {
-    return await backend.createSession(bytes);
+    return await backend.createSession(bytes, { preOptimized });
   } catch (e) {
     throw new MedSamError('MODEL_UNAVAILABLE', `${backend.name} cannot open the ${role} file "${file.file}": ${message(e)}`);
   }

@@ -14,9 +14,11 @@ export function createOrtNodeBackend(options: OrtNodeOptions = {}): InferenceBac
   const ep = options.executionProvider ?? 'cpu';
   return {
     name: `onnxruntime-node/${ep}`,
-    async createSession(model) {
+    // Native builds keep the original files: their own optimisation adds x86 layouts a saved graph lacks.
+    async createSession(model, sessionOptions) {
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [ep],
+        ...(sessionOptions?.preOptimized ? { graphOptimizationLevel: 'disabled' as const } : {}),
         // The arena keeps peak memory ~70 % higher on ViT-B for little speed-up on CPU.
         enableCpuMemArena: false,
         ...(options.threads ? { intraOpNumThreads: options.threads } : {}),

@@ -30,11 +30,15 @@ export function createOrtWebBackend(ort: OrtWebModule, options: OrtWebOptions = 
     get name() {
       return `onnxruntime-web/${active}`;
     },
-    async createSession(model) {
+    // A pre-optimised graph holds fusions for CPU kernels: WASM runs them, WebGPU would hand them back to WASM.
+    opensPreOptimized: providers.length === 1 && providers[0] === 'wasm',
+    async createSession(model, sessionOptions) {
       const errors: string[] = [];
+      // Optimising at load costs about as much as the rest of session creation (BENCHMARKS.md, issue 13).
+      const graphOptimizationLevel = sessionOptions?.preOptimized ? 'disabled' : 'all';
       for (const ep of providers) {
         try {
-          const session = await ort.InferenceSession.create(model, { executionProviders: [ep], graphOptimizationLevel: 'all' });
+          const session = await ort.InferenceSession.create(model, { executionProviders: [ep], graphOptimizationLevel });
           active = ep;
           return adaptOrtSession(ort, session);
         } catch (e) {

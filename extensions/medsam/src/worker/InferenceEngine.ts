@@ -3,6 +3,7 @@ import {
   decodeModelBox,
   loadModelPart,
   loadSplitDecoder,
+  fileToOpen,
   MedSamError,
   modelIdentity,
   parseManifest,
@@ -75,10 +76,10 @@ export class InferenceEngine {
     const open = async (part: 'encoder' | 'decoder') => {
       try {
         const session = await loadModelPart(manifest, part, source, runtime.backend, stage);
-        await source.persist(manifest[part].file);
+        await source.persist(fileToOpen(manifest[part], runtime.backend).file.file);
         return session;
       } catch (e) {
-        if (e instanceof MedSamError && e.code === 'MODEL_HASH_MISMATCH') await source.forget(manifest[part].file);
+        if (e instanceof MedSamError && e.code === 'MODEL_HASH_MISMATCH') await source.forget(fileToOpen(manifest[part], runtime.backend).file.file);
         throw e;
       }
     };
@@ -192,13 +193,14 @@ export class InferenceEngine {
   /** The manifest's split decoder, or null (none, or it failed to open: the unsplit decoder serves then). */
   private async openSplit(manifest: ModelManifest, source: PersistentFileSource, backend: InferenceBackend) {
     if (!manifest.decoderSplit) return null;
+    const parts = [manifest.decoderSplit.image, manifest.decoderSplit.prompt].map((p) => fileToOpen(p, backend).file.file);
     try {
       const split = await loadSplitDecoder(manifest, source, backend);
-      for (const part of [manifest.decoderSplit.image, manifest.decoderSplit.prompt]) await source.persist(part.file);
+      for (const part of parts) await source.persist(part);
       return split;
     } catch (e) {
       // The unsplit decoder gives the same masks; a broken split must not stop the model.
-      if (e instanceof MedSamError && e.code === 'MODEL_HASH_MISMATCH') for (const part of [manifest.decoderSplit.image, manifest.decoderSplit.prompt]) await source.forget(part.file);
+      if (e instanceof MedSamError && e.code === 'MODEL_HASH_MISMATCH') for (const part of parts) await source.forget(part);
       console.warn(`MedSAM: the split decoder of ${manifest.name} cannot be used, the unsplit decoder serves instead: ${e instanceof Error ? e.message : String(e)}`);
       return null;
     }

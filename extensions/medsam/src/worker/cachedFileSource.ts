@@ -1,4 +1,4 @@
-import type { ModelFileSource, ModelManifest } from '@medsam-ohif/core';
+import type { ModelFile, ModelFileSource, ModelManifest } from '@medsam-ohif/core';
 
 export interface ReadProgress {
   readonly file: string;
@@ -29,7 +29,8 @@ export function cachedFileSource(
   onProgress: (p: ReadProgress) => void,
 ): PersistentFileSource {
   const split = manifest.decoderSplit ? [manifest.decoderSplit.image, manifest.decoderSplit.prompt] : [];
-  const expected = new Map([manifest.encoder, manifest.decoder, ...split].map((f) => [f.file, f]));
+  // Pre-optimised files (manifest `optimized`) are what the WASM runtime reads instead of the originals.
+  const expected = new Map<string, ModelFile>([manifest.encoder, manifest.decoder, ...split].flatMap((f) => [[f.file, f], ...(f.optimized ? [[f.optimized.file, f.optimized] as const] : [])]));
   const pending = new Map<string, Uint8Array>();
   const urlOf = (file: string) => new URL(file, manifestUrl).href;
   const keyOf = (file: string) => {

@@ -1,0 +1,68 @@
+// The decoder files saved already optimised at export time (models/export/optimize_decoder.mjs, manifest
+// `optimized`): onnxruntime-web's WASM backend opens them with graph optimisation off, and their logits equal
+// the original files' (optimised at load) within 1e-5 × max(1, largest logit), unsplit and split, with real
+// onnxruntime-web on real embeddings (test/support/preOptimizedCheck.ts, in a plain Node process). Other
+// runtimes keep the originals.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { InferenceBackend } from '../../core/src/pipeline/backend';
+import { parseManifest } from '../../core/src/pipeline/manifest';
+import { fileToOpen } from '../../core/src/pipeline/modelFile';
+
+const ROOT = join(__dirname, '../..');
+const MODEL_DIR = join(ROOT, 'models/test-tiny');
+const MANIFEST = join(MODEL_DIR, 'manifest.json');
+const manifestJson = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+const manifest = parseManifest(manifestJson);
+
+let dir = '';
+let program = '';
+beforeAll(async () => {
+  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
+  dir = mkdtempSync(join(ROOT, 'node_modules/.cache/preopt-check-'));
+  program = join(dir, 'preOptimizedCheck.cjs');
+  await build({ entryPoints: [join(ROOT, 'test/support/preOptimizedCheck.ts')], outfile: program, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['onnxruntime-node', 'onnxruntime-web'], nodePaths: [join(ROOT, 'node_modules')], logLevel: 'warning' });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const backend = (opensPreOptimized: boolean | undefined): InferenceBackend => ({ name: 'x', createSession: () => Promise.reject(new Error('unused')), opensPreOptimized });
+
+describe('decoder files optimised ahead of time (issue 13)', () => {
+  it('the test model lists them with their hashes, level and onnxruntime version', () => {
+    const entries = [manifest.decoder, manifest.decoderSplit!.image, manifest.decoderSplit!.prompt];
+    for (const e of entries) {
+      expect(e.optimized).toMatchObject({ file: e.file.replace(/\.onnx$/, '.opt.onnx'), level: 'extended', onnxruntime: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+      expect(e.optimized!.sha256).toBe(createHash('sha256').update(readFileSync(join(MODEL_DIR, e.optimized!.file))).digest('hex'));
+    }
+    // The service's manifest shares the decoder files and says the same.
+    expect(parseManifest(JSON.parse(readFileSync(join(MODEL_DIR, 'manifest_u8.json'), 'utf8'))).decoderSplit).toEqual(manifest.decoderSplit);
+  });
+
+  it('only a backend that takes pre-optimised files gets them', () => {
+    expect(fileToOpen(manifest.decoder, backend(true))).toEqual({ file: manifest.decoder.optimized, preOptimized: true });
+    expect(fileToOpen(manifest.decoder, backend(false)).file.file).toBe('decoder.onnx');
+    expect(fileToOpen(manifest.decoder, backend(undefined)).preOptimized).toBe(false);
+    expect(fileToOpen(manifest.encoder, backend(true))).toEqual({ file: manifest.encoder, preOptimized: false }); // none listed
+  });
+
+  it('refuses a malformed `optimized` entry by field', () => {
+    const bad = (optimized: unknown) => parseManifest({ ...manifestJson, decoder: { ...manifestJson.decoder, optimized } });
+    expect(() => bad({ ...manifestJson.decoder.optimized, level: 'all' })).toThrow(/decoder.optimized.level: must be "basic" or "extended", got "all"/);
+    expect(() => bad({ ...manifestJson.decoder.optimized, sha256: 'abc' })).toThrow(/decoder.optimized.sha256/);
+    expect(() => bad({ ...manifestJson.decoder.optimized, onnxruntime: undefined })).toThrow(/decoder.optimized.onnxruntime: must be a non-empty string/);
+  });
+
+  it('WASM opens them and gives the original files\' logits within 1e-5 (relative), unsplit and split', () => {
+    const out = execFileSync(process.execPath, [program, MANIFEST], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') }, timeout: 120_000 });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    expect(r.preOptimizedFiles).toEqual(['decoder.opt.onnx', 'decoder_image.opt.onnx', 'decoder_prompt.opt.onnx']);
+    expect(r.originalFiles).toEqual(['decoder.onnx', 'decoder_image.onnx', 'decoder_prompt.onnx']);
+    expect(r.compared).toBe(18);
+    expect(r.largest).toBeGreaterThan(1); // real logits
+    // The native optimiser folds constants with native kernels: a last-bit difference (1.5e-5 on logits of 61).
+    expect(r.worst).toBeLessThanOrEqual(1e-5 * Math.max(1, r.largest));
+  }, 130_000);
+});
