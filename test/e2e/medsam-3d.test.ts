@@ -3,7 +3,6 @@
 // one Ctrl+Z takes all of them back, Ctrl+Y puts them back; Save → dciodvfy → one SEG frame per segmented slice →
 // reload, load the SEG: voxel-identical; and voxel-identical to `medsam segment3d` on the same runtime (WASM). Cancel part-way keeps the slices done as the preview; Esc drops them.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,56 +14,12 @@ import { dice, maskArea, maskBox, readPhantomLabels, structureMask, type LabelVo
 import { selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
 import { fetchInstanceFile } from './medsam/pacs';
 import { decodeSegmentMasks, decodeSlices, loadSegFromStudyBrowser, readSegmentationVoxels, readSegmentMasks, waitForDisplaySet, type SaveOutcomeView } from './medsam/segPage';
+import { ones, readNiftiUint8, runCommand as run, sha256, waitFor3d, type CommandWindow } from './medsam/volume3dPage';
 
 const MODEL_FILE = path.resolve(repoRoot, 'models/test-tiny/manifest.json');
 const ORGAN = 'liver';
 
 jest.setTimeout(600_000);
-
-type CommandWindow = { commandsManager: { runCommand(name: string, options?: Record<string, unknown>): unknown }; services: { viewportGridService: { getActiveViewportId(): string } } };
-
-/** The subset of the 3D state (extensions/medsam/src/volume3d/state.ts) the test reads. */
-interface Volume3dView {
-  run: { status: string; done?: number; planned?: number };
-  result: null | {
-    phase: string;
-    mode: string;
-    slices: { slice: number; imageId: string; areaPixels: number }[];
-    extent: [number, number] | null;
-    voxels: number;
-    volumeMl: number | null;
-    stops: { up: string; down: string };
-    cancelled: boolean;
-    segmentationId: string;
-    segmentIndex: number | null;
-  };
-  error: null | { title: string; detail: string };
-}
-
-function run(page: Page, name: string, options: Record<string, unknown> = {}): Promise<unknown> {
-  return page.evaluate(([n, o]) => (window as unknown as CommandWindow).commandsManager.runCommand(n as string, o as Record<string, unknown>), [name, options] as const);
-}
-
-async function waitFor3d(page: Page, predicate: string, timeoutMs: number): Promise<Volume3dView> {
-  await page.waitForFunction(
-    (body) => new Function('s', `return (${body});`)((window as unknown as CommandWindow).commandsManager.runCommand('medsamGet3dState')),
-    predicate,
-    { timeout: timeoutMs, polling: 100 },
-  );
-  return (await run(page, 'medsamGet3dState')) as Volume3dView;
-}
-
-/** An uncompressed uint8 NIfTI-1 volume as `medsam segment3d` writes it: slice k's rows × columns at k · rows · columns. */
-function readNiftiUint8(file: string): { columns: number; rows: number; slices: number; voxels: Uint8Array } {
-  const buf = fs.readFileSync(file);
-  const [, columns, rows, slices] = Array.from({ length: 4 }, (_, i) => buf.readInt16LE(40 + 2 * i));
-  if (buf.readInt16LE(70) !== 2) throw new Error(`${file}: expected uint8 voxels (datatype 2)`);
-  const offset = buf.readFloatLE(108);
-  return { columns, rows, slices, voxels: new Uint8Array(buf.buffer, buf.byteOffset + offset, columns * rows * slices) };
-}
-
-const sha256 = (a: Uint8Array) => createHash('sha256').update(a).digest('hex');
-const ones = (a: Uint8Array) => a.reduce((n, v) => n + v, 0);
 
 describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
   let stack: Stack;

@@ -1,5 +1,6 @@
 import type { Box } from '@medsam-ohif/core';
 import { adaptHost, type HostToolbar } from './host/adaptHost';
+import { addMedsamToMeasurementMenu } from './host/measurementContextMenu';
 import { COMMANDS } from './id';
 import { getRuntime } from './init';
 import { saveCommands } from './store/saveCommands';
@@ -18,6 +19,13 @@ function text(options: Record<string, unknown>, key: string): string {
   const v = options[key];
   if (typeof v !== 'string' || v === '') throw new GlueError('CONFIG', `${key} must be a non-empty string`);
   return v;
+}
+
+/** The measurement: `annotationUID`, or from OHIF's context menu the clicked annotation (`uid`, `nearbyToolData`). */
+function annotationOption(options: Record<string, unknown>): { annotationUID?: string } {
+  const nearby = (options.nearbyToolData as { annotationUID?: unknown } | null | undefined)?.annotationUID;
+  const uid = [options.annotationUID, options.uid, nearby].find((v): v is string => typeof v === 'string' && v !== '');
+  return uid ? { annotationUID: uid } : {};
 }
 
 /**
@@ -44,12 +52,13 @@ export function getCommandsModule(params: ExtensionParams): CommandsModule {
     [COMMANDS.setModel]: (options) => controller.setModel(text(options, 'manifestUrl')),
     [COMMANDS.setBackends]: (options) => setBackendsCommand(controller, options),
     [COMMANDS.getState]: () => store.getState(),
-    [COMMANDS.adaptHost]: () => adaptHost(toolbar),
+    // Run by the MedSAM mode on entry only, so the measurement menu items appear in that mode alone.
+    [COMMANDS.adaptHost]: () => ({ ...adaptHost(toolbar), measurementMenu: addMedsamToMeasurementMenu(params.servicesManager.services.customizationService) }),
     ...saveCommands(),
     ...commands3d(volume3d),
     [COMMANDS.segmentMeasurement]: (options) =>
       segmentMeasurement(getRuntime(), params.servicesManager.services, {
-        ...(typeof options.annotationUID === 'string' ? { annotationUID: options.annotationUID } : {}),
+        ...annotationOption(options),
         ...(typeof options.viewportId === 'string' ? { viewportId: options.viewportId } : {}),
         in3d: options.in3d === true,
       }),

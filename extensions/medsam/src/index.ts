@@ -3,6 +3,8 @@ import { getCustomizationModule } from './getCustomizationModule';
 import { getPanelModule } from './getPanelModule';
 import { getToolbarModule } from './getToolbarModule';
 import { listenForAcceptNewSegment } from './host/acceptNewSegmentKey';
+import { removeMedsamFromMeasurementMenu } from './host/measurementContextMenu';
+import { showRangeOnScrollbars } from './host/rangeOnScrollbar';
 import { listenForSegment3dKeys } from './host/segment3dKeys';
 import { getDrafts } from './session/draftRuntime';
 import { guardInAppNavigation } from './session/navigationGuard';
@@ -32,12 +34,14 @@ const extension: OhifExtension = {
       collectKeys: () => volume3d.collectKeys(),
       segmentKeySlices: () => void volume3d.segmentKeySlices(),
     });
+    const stopRangeMarker = showRangeOnScrollbars(volume3d.store);
     const stopAsking = askBeforeLeaving(unsaved);
     const stopGuard = guardInAppNavigation(() => unsaved.count());
     getDrafts().onModeEnter();
     stopOnExit = () => {
       stopKey();
       stop3dKeys();
+      stopRangeMarker();
       stopAsking();
       stopGuard();
     };
@@ -45,6 +49,7 @@ const extension: OhifExtension = {
   onModeExit: () => {
     stopOnExit?.();
     stopOnExit = null;
+    removeMedsamFromMeasurementMenu();
     getRuntime().controller.onModeExit();
     getRuntime().volume3d.onModeExit();
     getDrafts().onModeExit();
