@@ -15,6 +15,8 @@ describe('readConfig', () => {
     expect(readConfig({ models }, { modelManifestUrl: '/models/litemedsam/manifest.json' }).modelManifestUrl).toBe('/models/litemedsam/manifest.json');
     expect(readConfig({ modelManifestUrl: '/dev.json' }, { models }).modelManifestUrl).toBe('/dev.json');
     expect(readConfig().models).toEqual([]);
+    const named = [{ name: 'LiteMedSAM', manifestUrl: '/models/litemedsam/manifest.json', embeddingModel: 'litemedsam_encoder' }];
+    expect(readConfig({ models: named }).models).toEqual(named);
   });
 
   it('later sources win (appConfig.medsam, then the extension configuration)', () => {
@@ -57,6 +59,11 @@ describe('readConfig', () => {
     [{ models: [{ name: 'a' }] }, /medsam.models\[0\].manifestUrl must be a non-empty string/],
     [{ models: [{ name: 'a', manifestUrl: '/a.json', hint: '' }] }, /medsam.models\[0\].hint must be a non-empty string/],
     [{ models: [{ name: 'a', manifestUrl: '/a.json' }, { name: 'a', manifestUrl: '/b.json' }] }, /"a" is listed twice/],
+    [{ models: [{ name: 'a', manifestUrl: '/a.json', embeddingModel: '' }] }, /medsam.models\[0\].embeddingModel must be a non-empty string/],
+    [
+      { embeddingModel: 'medsam_encoder', models: [{ name: 'a', manifestUrl: '/a.json', embeddingModel: 'a_encoder' }, { name: 'b', manifestUrl: '/b.json' }] },
+      /embeddingModel "medsam_encoder" would be the service model of all 2 listed models; set embeddingModel on each entry .* \(missing on "b"\)/,
+    ],
     ['nonsense', /object/],
   ])('refuses %j with a message naming the setting', (source, message) => {
     expect(() => readConfig(source)).toThrow(ConfigError);

@@ -16,6 +16,8 @@ export interface ModelChoice {
   readonly manifestUrl: string;
   /** A short note shown beside the name, e.g. "needs GPU/service" or "test model". */
   readonly hint?: string;
+  /** This model's encoder name on the embedding service (Triton: its folder); default: the manifest's name. */
+  readonly embeddingModel?: string;
 }
 
 /** Everything a deployment can set; read from `appConfig.medsam` and the extension's own configuration. */
@@ -52,7 +54,10 @@ export interface MedSamConfig {
   readonly encoderBackend: EncoderBackend;
   /** Base URL of the Open Inference Protocol v2 service (the part before /v2), e.g. "/" behind a same-origin proxy. */
   readonly embeddingServiceUrl?: string;
-  /** The encoder's model name on the service (Triton: its repository folder); default: the manifest's name. */
+  /**
+   * The encoder's model name on the service (Triton: its repository folder) for every model; a listed model's
+   * own `embeddingModel` wins. Default: the manifest's name (each model finds its own on our server).
+   */
   readonly embeddingModel?: string;
   /** Sent as a Bearer token; it is visible to every user of the viewer, so prefer a proxy that adds it. */
   readonly embeddingToken?: string;
@@ -154,11 +159,11 @@ function ctWindow(o: Json): CtWindowPreset | IntensityWindow | undefined {
 function modelChoices(o: Json): readonly ModelChoice[] | undefined {
   const v = o.models;
   if (v === undefined) return undefined;
-  if (!Array.isArray(v)) throw new ConfigError('medsam.models must be a list of { name, manifestUrl, hint? }');
+  if (!Array.isArray(v)) throw new ConfigError('medsam.models must be a list of { name, manifestUrl, hint?, embeddingModel? }');
   const names = new Set<string>();
   return v.map((m: unknown, i) => {
     const where = `medsam.models[${i}]`;
-    if (!isObject(m)) throw new ConfigError(`${where} must be an object { name, manifestUrl, hint? }`);
+    if (!isObject(m)) throw new ConfigError(`${where} must be an object { name, manifestUrl, hint?, embeddingModel? }`);
     const field = (key: string, required: boolean): string | undefined => {
       const f = m[key];
       if (f === undefined && !required) return undefined;
@@ -168,9 +173,10 @@ function modelChoices(o: Json): readonly ModelChoice[] | undefined {
     const name = field('name', true)!;
     const manifestUrl = field('manifestUrl', true)!;
     const hint = field('hint', false);
+    const embeddingModel = field('embeddingModel', false);
     if (names.has(name)) throw new ConfigError(`medsam.models names must differ; "${name}" is listed twice`);
     names.add(name);
-    return { name, manifestUrl, ...(hint ? { hint } : {}) };
+    return { name, manifestUrl, ...(hint ? { hint } : {}), ...(embeddingModel ? { embeddingModel } : {}) };
   });
 }
 
@@ -225,6 +231,13 @@ export function readConfig(...sources: unknown[]): MedSamConfig {
     };
   }
   if (!manifestGiven && config.models.length) config = { ...config, modelManifestUrl: config.models[0].manifestUrl };
+  // One service name for different models would send every model's images to the same encoder.
+  const unnamed = config.models.filter((m) => !m.embeddingModel);
+  if (config.embeddingModel && config.models.length > 1 && unnamed.length) {
+    throw new ConfigError(
+      `medsam.embeddingModel "${config.embeddingModel}" would be the service model of all ${config.models.length} listed models; set embeddingModel on each entry of medsam.models instead (missing on ${unnamed.map((m) => `"${m.name}"`).join(', ')})`,
+    );
+  }
   if (config.encoderBackend === 'service' && !config.embeddingServiceUrl) {
     throw new ConfigError('medsam.encoderBackend "service" needs medsam.embeddingServiceUrl');
   }

@@ -1,7 +1,7 @@
 import { readConfig } from '../config';
 import type { InferenceClient } from '../inference/InferenceClient';
 import type { ModelInfo, WorkerSettings } from '../worker/protocol';
-import { ModelLoader } from './ModelLoader';
+import { encoderSettings, ModelLoader } from './ModelLoader';
 import { initialState, type MedSamState } from './state';
 import { Store } from './Store';
 
@@ -54,5 +54,51 @@ describe('ModelLoader: a new model replaces the current one only once it has loa
     await flush();
     expect(store.getState().model.status).toBe('error');
     expect(store.getState().manifestUrl).toBe('/bad.json');
+  });
+});
+
+describe('encoderSettings: the service model that matches the chosen manifest', () => {
+  const models = [
+    { name: 'ViT-B', manifestUrl: '/models/vit-b/manifest.json', embeddingModel: 'medsam_encoder' },
+    { name: 'Lite', manifestUrl: '/models/lite/manifest.json', embeddingModel: 'litemedsam_encoder' },
+  ];
+  const base = { encoderBackend: 'auto', embeddingServiceUrl: '/' };
+
+  it("each listed model is sent to its own service model", () => {
+    const config = readConfig({ ...base, models });
+    expect(encoderSettings(config, 'auto', 'http://viewer.test/', '/models/vit-b/manifest.json').service?.model).toBe('medsam_encoder');
+    expect(encoderSettings(config, 'service', 'http://viewer.test/', '/models/lite/manifest.json').service).toMatchObject({ url: 'http://viewer.test/', model: 'litemedsam_encoder' });
+    expect(encoderSettings(config, 'browser', 'http://viewer.test/', '/models/lite/manifest.json').service).toBeUndefined();
+  });
+
+  it("without names the client asks for the manifest's name (our server serves each model under it)", () => {
+    const config = readConfig({ ...base, models: models.map(({ name, manifestUrl }) => ({ name, manifestUrl })) });
+    const settings = encoderSettings(config, 'auto', 'http://viewer.test/', '/models/lite/manifest.json');
+    expect(settings.service).toBeDefined();
+    expect(settings.service).not.toHaveProperty('model');
+  });
+
+  it('the deployment-wide name serves a single model or a typed URL; a listed model keeps its own', () => {
+    const one = readConfig({ ...base, embeddingModel: 'medsam_encoder' });
+    expect(encoderSettings(one, 'auto', 'http://viewer.test/', '/dev/manifest.json').service?.model).toBe('medsam_encoder');
+    const both = readConfig({ ...base, embeddingModel: 'fallback_encoder', models });
+    expect(encoderSettings(both, 'auto', 'http://viewer.test/', '/models/lite/manifest.json').service?.model).toBe('litemedsam_encoder');
+    expect(encoderSettings(both, 'auto', 'http://viewer.test/', '/dev/typed.json').service?.model).toBe('fallback_encoder');
+  });
+
+  it('the loader sends the chosen model and reloads with the other service model when the choice changes', async () => {
+    const store = new Store<MedSamState>(initialState('/models/vit-b/manifest.json', ['wasm'], 'auto'));
+    const seen: (string | undefined)[] = [];
+    const client = {
+      load: async (settings: WorkerSettings) => {
+        seen.push(settings.encoder?.service?.model);
+        return info(new URL(settings.manifestUrl).pathname);
+      },
+    } as unknown as InferenceClient;
+    const loader = new ModelLoader(client, store, readConfig({ ...base, models }), 'http://viewer.test/');
+    await loader.ensure();
+    store.update({ manifestUrl: '/models/lite/manifest.json' });
+    await loader.ensure();
+    expect(seen).toEqual(['medsam_encoder', 'litemedsam_encoder']);
   });
 });

@@ -1,5 +1,6 @@
 import type { EncoderBackend, MedSamConfig } from '../config';
 import type { InferenceClient } from '../inference/InferenceClient';
+import { choiceOf } from '../modelChoice';
 import { toPlainError } from '../utils/plainError';
 import type { EncoderSettings, ModelInfo, Progress, WorkerSettings } from '../worker/protocol';
 import type { MedSamState, ModelStatus } from './state';
@@ -30,7 +31,7 @@ export class ModelLoader {
       ...(this.config.threads ? { threads: this.config.threads } : {}),
       embeddingCacheBytes: this.config.embeddingCacheBytes,
       modelCacheName: this.config.modelCacheName,
-      encoder: encoderSettings(this.config, encoderBackend, this.baseUrl),
+      encoder: encoderSettings(this.config, encoderBackend, this.baseUrl, manifestUrl),
       ...(this.config.persistentEmbeddingCache ? { persistentCacheBytes: this.config.persistentEmbeddingCacheBytes } : {}),
     };
   }
@@ -101,14 +102,19 @@ export class ModelLoader {
   }
 }
 
-/** The service URL is resolved against the page, so "/" means "this origin" (a same-origin proxy). */
-export function encoderSettings(config: MedSamConfig, backend: EncoderBackend, baseUrl: string): EncoderSettings {
+/**
+ * The service URL is resolved against the page, so "/" means "this origin" (a same-origin proxy). The service
+ * model is the chosen model's own (its `medsam.models` entry), else the deployment's one, else none: the
+ * client then asks for the manifest's name, which is how our server names each model it serves.
+ */
+export function encoderSettings(config: MedSamConfig, backend: EncoderBackend, baseUrl: string, manifestUrl: string): EncoderSettings {
   if (backend === 'browser' || !config.embeddingServiceUrl) return { backend };
+  const model = choiceOf(config.models, manifestUrl)?.embeddingModel ?? config.embeddingModel;
   return {
     backend,
     service: {
       url: new URL(config.embeddingServiceUrl, baseUrl).href,
-      ...(config.embeddingModel ? { model: config.embeddingModel } : {}),
+      ...(model ? { model } : {}),
       ...(config.embeddingToken ? { token: config.embeddingToken } : {}),
       datatype: config.embeddingDatatype,
       timeoutMs: config.embeddingTimeoutMs,
