@@ -184,3 +184,47 @@ describe('the decoder model on the embedding service', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(message);
   });
 });
+
+describe("the viewer worker's ServiceDecoding on the real service", () => {
+  // Imported here, not at the top: the worker module is the viewer's, the rest of this file is the service's.
+  const { ServiceDecoding } = jest.requireActual<typeof import('../../extensions/medsam/src/worker/decoders/ServiceDecoding')>('../../extensions/medsam/src/worker/decoders/ServiceDecoding');
+  const image = { rows: ROWS, columns: COLUMNS, samplesPerPixel: 1, pixels: sourceImage(ROWS, COLUMNS), rescaleSlope: 1, rescaleIntercept: 0, modality: 'MR' };
+  const noReport = () => undefined;
+
+  it('"auto" decodes on the service; an evicted embedding is encoded again from the kept compact image', async () => {
+    const d = new ServiceDecoding(manifest, 'auto', encoder(), decoder());
+    await d.start();
+    expect(d.active).toBe(true);
+    const kept = await d.keep('slice-1', image, { kind: 'auto' }, undefined, noReport);
+    const first = await d.withDecoder('slice-1', kept, undefined, (session, k) => decodeModelBox(session, manifest, null, k.prepared, modelBox));
+    await encoder().encodeKept(compactPrepared(testImage(9)));
+    await encoder().encodeKept(compactPrepared(testImage(10))); // the slice's embedding leaves the service
+    let runs = 0;
+    const again = await d.withDecoder('slice-1', kept, undefined, (session, k) => (runs++, decodeModelBox(session, manifest, null, k.prepared, modelBox)));
+    expect(runs).toBe(2); // refused once (embedding-gone), then on the re-encoded embedding
+    expect(Buffer.from(again.data).equals(Buffer.from(first.data))).toBe(true);
+    expect(d.get('slice-1')?.embeddingId).toBe(kept.embeddingId); // the same content, the same id
+  });
+
+  it('a service without decoders: "auto" stays in the browser, "service" fails the load saying why; "browser" never asks', async () => {
+    const bare = await startService(
+      { models: [MANIFEST], host: '127.0.0.1', port: 0, threads: 1, concurrency: 1, queue: 2, maxBodyBytes: 4 << 20, timeoutMs: 60_000, corsOrigins: [], embeddingCacheBytes: 0 },
+      silentLogger,
+      build.worker,
+    );
+    try {
+      const at = (backend: 'auto' | 'service' | 'browser') =>
+        new ServiceDecoding(manifest, backend, oipEncoder({ url: bare.url }, manifest), oipDecoder({ url: bare.url }, manifest));
+      const auto = at('auto');
+      await auto.start();
+      expect(auto.active).toBe(false);
+      await expect(at('service').start()).rejects.toThrow(/the "service" decoder backend cannot decode on the embedding service: .*serves no decoder model "medsam-ohif-test-tiny-decoder"/);
+      const browser = at('browser');
+      await browser.start();
+      expect(browser.active).toBe(false);
+      expect((await fetch(`${bare.url}/v2`).then((r) => r.json())).extensions).not.toContain('medsam_embedding_cache');
+    } finally {
+      await bare.stop();
+    }
+  });
+});

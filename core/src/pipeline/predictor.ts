@@ -84,7 +84,8 @@ export function checkEmbedding(embedding: Tensor | undefined, manifest: ModelMan
 export async function segmentBox(
   decoder: ModelSession,
   manifest: ModelManifest,
-  embedding: Tensor,
+  /** null where `decoder` holds the embedding itself (a service decoder on an embedding it kept). */
+  embedding: Tensor | null,
   prepared: Pick<PreparedImage, 'rows' | 'columns' | 'transform'>,
   box: Box,
 ): Promise<BoxSegmentation> {

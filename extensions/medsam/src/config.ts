@@ -5,6 +5,9 @@ export type BackendName = 'webgpu' | 'wasm';
 /** Who computes image embeddings: the browser's worker, an inference service, or the service when it answers. */
 export type EncoderBackend = 'browser' | 'service' | 'auto';
 export const ENCODER_BACKENDS: readonly EncoderBackend[] = ['browser', 'service', 'auto'];
+/** Where boxes are decoded: "auto" on the embedding service when it encodes and lists the decoder, else here. */
+export type DecoderBackend = 'auto' | 'browser' | 'service';
+export const DECODER_BACKENDS: readonly DecoderBackend[] = ['auto', 'browser', 'service'];
 
 /** Wire datatype of embeddings from the service (FP16 halves the download; rounding may flip edge pixels). */
 export type EmbeddingDatatype = 'FP16' | 'FP32';
@@ -52,6 +55,12 @@ export interface MedSamConfig {
   readonly workerUrl?: string;
   /** Where embeddings are computed; "service" and "auto" need embeddingServiceUrl. */
   readonly encoderBackend: EncoderBackend;
+  /**
+   * Where boxes are decoded. "auto" (default): on the embedding service when the encoder runs there and the
+   * service serves the decoder (no embedding crosses the wire), else in the browser; "browser": always here;
+   * "service": on the service only (needs embeddingServiceUrl and an encoder backend other than "browser").
+   */
+  readonly decoderBackend: DecoderBackend;
   /** Base URL of the Open Inference Protocol v2 service (the part before /v2), e.g. "/" behind a same-origin proxy. */
   readonly embeddingServiceUrl?: string;
   /**
@@ -85,6 +94,7 @@ export const DEFAULT_CONFIG: MedSamConfig = {
   ctWindow: 'medsam-paper',
   normalization: 'auto',
   encoderBackend: 'browser',
+  decoderBackend: 'auto',
   embeddingDatatype: 'FP32',
   embeddingTimeoutMs: 120_000,
   prefetch: true,
@@ -216,6 +226,7 @@ export function readConfig(...sources: unknown[]): MedSamConfig {
         normalization: oneOf(source, 'normalization', NORMALIZATION_CHOICES),
         workerUrl: text(source, 'workerUrl'),
         encoderBackend: oneOf(source, 'encoderBackend', ENCODER_BACKENDS),
+        decoderBackend: oneOf(source, 'decoderBackend', DECODER_BACKENDS),
         embeddingServiceUrl: text(source, 'embeddingServiceUrl'),
         embeddingModel: text(source, 'embeddingModel'),
         embeddingToken: text(source, 'embeddingToken'),
@@ -240,6 +251,10 @@ export function readConfig(...sources: unknown[]): MedSamConfig {
   }
   if (config.encoderBackend === 'service' && !config.embeddingServiceUrl) {
     throw new ConfigError('medsam.encoderBackend "service" needs medsam.embeddingServiceUrl');
+  }
+  // The service decodes on embeddings it computed itself: nothing to decode there when the browser encodes.
+  if (config.decoderBackend === 'service' && (!config.embeddingServiceUrl || config.encoderBackend === 'browser')) {
+    throw new ConfigError('medsam.decoderBackend "service" needs medsam.embeddingServiceUrl and medsam.encoderBackend "service" or "auto"');
   }
   return config;
 }

@@ -119,5 +119,6 @@ export function encoderSettings(config: MedSamConfig, backend: EncoderBackend, b
       datatype: config.embeddingDatatype,
       timeoutMs: config.embeddingTimeoutMs,
     },
+    decoderBackend: config.decoderBackend,
   };
 }

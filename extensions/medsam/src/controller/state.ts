@@ -3,7 +3,7 @@ import type { BackendName, EncoderBackend } from '../config';
 import type { SegmentOverlap } from '../segmentation/overlap';
 import type { WaitLaps } from './waitClock';
 import type { PlainError } from '../utils/plainError';
-import type { EmbeddingSource, EncoderStatus, ModelInfo, ProgressStage } from '../worker/protocol';
+import type { DecoderSource, EmbeddingSource, EncoderStatus, ModelInfo, ProgressStage } from '../worker/protocol';
 
 export interface DownloadProgress {
   readonly part: 'encoder' | 'decoder';
@@ -55,6 +55,8 @@ export interface ResultView {
   readonly provenance?: { readonly modelIdentity: string; readonly normalization: NormalizationRecord };
   /** Who computed the embedding, and why not the service where "auto" fell back. */
   readonly embeddingSource?: EmbeddingSource;
+  /** Where the decoder ran for this result: the embedding service or this browser (issue 10). */
+  readonly decoder?: DecoderSource;
   readonly fallback?: string;
   /** Other segments' voxels under the preview (accepting into another segment takes them over). */
   readonly overlaps?: readonly SegmentOverlap[];

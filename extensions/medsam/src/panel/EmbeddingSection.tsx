@@ -17,11 +17,25 @@ function SourceLine({ state }: { state: MedSamState }) {
   return (
     <div style={styles.muted} data-cy="medsam-encoder" data-active={e.active}>
       Embeddings are computed in {where}.
+      <DecoderLine state={state} />
       {e.note && (
         <div style={{ color: '#facc15' }} data-cy="medsam-encoder-note">
           {e.note}
         </div>
       )}
+    </div>
+  );
+}
+
+/** Where boxes are decoded: for the current result, else as planned after the model loaded (issue 10). */
+function DecoderLine({ state }: { state: MedSamState }) {
+  const planned = state.model.status === 'ready' ? state.model.info.decoderRuns : undefined;
+  const ran = state.result?.decoder ?? planned;
+  if (!ran) return null;
+  return (
+    <div data-cy="medsam-decoder" data-decoder={ran}>
+      Decoder: {ran === 'service' ? 'service' : 'browser'}
+      {state.result?.decoder ? '' : ' (for the next box)'}
     </div>
   );
 }

@@ -89,6 +89,7 @@ function ResultLines({ result, onAccept, onReject }: { result: Volume3dResultVie
     ['Prompt', promptInWords(result)],
     ['Stopped', `${result.stops.up} ${result.stops.down}`],
     ['Time', formatMs(result.totalMs)],
+    ...(result.decoder ? ([['Decoder', result.decoder]] as [string, string][]) : []),
   ];
   if (result.segmentIndex !== null) rows.push(['Segment', `${result.segmentIndex}${result.segmentLabel ? ` "${result.segmentLabel}"` : ''}${result.overlap === 'kept' ? ', other segments kept whole' : ''}`]);
   return (

@@ -27,7 +27,7 @@ import type { SegmentationTargets } from '../segmentation/segmentationTarget';
 import type { UnsavedChanges } from '../session/UnsavedChanges';
 import type { Services } from '../types/ohif';
 import { GlueError, toPlainError } from '../utils/plainError';
-import type { DecodeResult, ImageRef } from '../worker/protocol';
+import type { DecodeResult, DecoderSource, ImageRef } from '../worker/protocol';
 import { measureVolume, msLeft, stopInWords, type SlicePlane } from './describe';
 import { initialVolume3dState, type KeyBox, type Volume3dMode, type Volume3dPhase, type Volume3dResultView, type Volume3dState } from './state';
 import { workerSliceModel } from './workerSliceModel';
@@ -236,6 +236,7 @@ export class Volume3dController {
       this.preview = preview;
 
       let provenance: Omit<DecodeResult, 'mask'> | null = null;
+      const decoders = new Set<DecoderSource>();
       const seriesIds = displaySet.imageIds ?? slices.imageIds;
       const model = workerSliceModel({
         client: this.deps.client,
@@ -243,7 +244,10 @@ export class Volume3dController {
         readImage: this.deps.readImage,
         normalizationFor: (image) => this.deps.policy.specFor(image, { key: displaySet.displaySetInstanceUID, imageIds: seriesIds }),
         signal: abort.signal,
-        onDecoded: (r) => (provenance ??= r),
+        onDecoded: (r) => {
+          provenance ??= r;
+          if (r.decoder) decoders.add(r.decoder);
+        },
       });
       const hooks: RunHooks = {
         signal: abort.signal,
@@ -298,6 +302,7 @@ export class Volume3dController {
         modelIdentity: p?.modelIdentity ?? null,
         normalization: p?.normalization ?? null,
         embeddingSource: p?.embeddingSource ?? null,
+        ...(decoders.size ? { decoder: decoders.size > 1 ? ('service, then browser' as const) : [...decoders][0] } : {}),
         segmentationId,
         segmentIndex: null,
         segmentLabel: null,

@@ -1,6 +1,6 @@
 import type { Box, NormalizationRecord } from '@medsam-ohif/core';
 import type { PlainError } from '../utils/plainError';
-import type { EmbeddingSource } from '../worker/protocol';
+import type { DecoderSource, EmbeddingSource } from '../worker/protocol';
 
 /**
  * Which 3D prompt ran: one box without a range (our stop rules), MedSAM's 3D box (a box plus a range), or boxes
@@ -80,6 +80,8 @@ export interface Volume3dResultView {
   readonly modelIdentity: string | null;
   readonly normalization: NormalizationRecord | null;
   readonly embeddingSource: EmbeddingSource | null;
+  /** Where the decoder ran: the embedding service, this browser, or both (the service failed mid-run). */
+  readonly decoder?: DecoderSource | 'service, then browser';
   readonly segmentationId: string;
   readonly segmentIndex: number | null;
   readonly segmentLabel: string | null;

@@ -14,6 +14,9 @@ import {
   type NormalizationSpec,
   type SourceImage,
 } from '@medsam-ohif/core';
+import { oipDecoder } from '@medsam-ohif/core/src/runtimes/oipDecoder';
+import { ServiceDecoding, type KeptEmbedding } from './decoders/ServiceDecoding';
+import { browserEmbeddingOfKept } from './decoders/keptFallback';
 import { BoxDecoder } from './BoxDecoder';
 import { cachedFileSource, type PersistentFileSource } from './cachedFileSource';
 import { EmbeddingCache } from './EmbeddingCache';
@@ -21,6 +24,7 @@ import { embeddingIdentity, embeddingKey } from './embeddingKey';
 import { browserProducer } from './encoders/browserEncoder';
 import { EncoderRouter } from './encoders/EncoderRouter';
 import { serviceProducer } from './encoders/serviceEncoder';
+import { serviceError } from './encoders/serviceFailure';
 import type { ComputedEmbedding } from './encoders/types';
 import { openOrtRuntime } from './ortRuntime';
 import { openPersistentStore } from './persistentStore';
@@ -38,6 +42,8 @@ interface LoadedModel {
   readonly encoder: () => Promise<ModelSession>;
   readonly release: () => Promise<void>;
   readonly router: EncoderRouter;
+  /** The decoder on the embedding service, where it serves (issue 10). */
+  readonly decoding: ServiceDecoding;
   readonly info: ModelInfo;
 }
 
@@ -100,10 +106,14 @@ export class InferenceEngine {
     const enc = settings.encoder ?? { backend: 'browser' as const };
     const service = enc.backend !== 'browser' && enc.service ? serviceProducer(manifest, enc.service) : null;
     const router = new EncoderRouter({ backend: enc.backend, browser: browserProducer(manifest, encoder), service, onStatus: this.events.encoderStatus });
+    const serviceDecoder = service && enc.service ? oipDecoder({ url: enc.service.url, ...(enc.service.model ? { model: enc.service.model } : {}), ...(enc.service.token ? { token: enc.service.token } : {}) }, service.compact ?? manifest) : null;
+    const decoding = new ServiceDecoding(service?.compact ?? manifest, enc.decoderBackend ?? 'auto', service?.client ?? null, serviceDecoder, () => this.reportKeys());
     try {
       // The browser's encoder is loaded up front only where it is the plan; "auto" loads it on a fallback.
       if (enc.backend === 'browser' || !service) await encoder();
       await router.start();
+      // The service decodes only on embeddings it computed: only while it is the encoder.
+      if (router.status().active === 'service') await decoding.start();
     } catch (e) {
       await releaseAll();
       throw e;
@@ -122,10 +132,11 @@ export class InferenceEngine {
       embeddingIdentity: embeddingIdentity(manifest),
       profile: manifest.profile,
       decoder: boxDecoder.isSplit ? 'split' : 'unsplit',
+      decoderRuns: decoding.active ? 'service' : 'browser',
       inputSize: manifest.inputSize,
     };
     const previous = this.model;
-    this.model = { settingsKey, manifest, boxDecoder, encoder, release: releaseAll, router, info };
+    this.model = { settingsKey, manifest, boxDecoder, encoder, release: releaseAll, router, decoding, info };
     boxDecoder.warmUp(); // off the main thread, before the first box (which waits for it)
     await previous?.release();
     await this.ensureCache(settings);
@@ -137,6 +148,24 @@ export class InferenceEngine {
     const { image, box } = request;
     // A bad box is refused before seconds of encoding are spent on it.
     checkBox(box, image.rows, image.columns);
+    const onService = await this.onService(model, image, request.imageRef, request.normalization, report, signal, async (key, kept, keptHit) => {
+      report({ kind: 'stage', stage: 'decode' });
+      const r = await model.decoding.withDecoder(key, kept, signal, (session, k) => segmentBox(session, model.manifest, null, k.prepared, box));
+      return {
+        mask: r.mask.data,
+        rows: r.mask.rows,
+        columns: r.mask.columns,
+        summary: r.summary,
+        box: r.box,
+        normalization: kept.normalization,
+        embeddingCacheHit: keptHit,
+        timings: { ...(keptHit ? {} : kept.timings), ...r.timings },
+        modelIdentity: model.info.identity,
+        embeddingSource: 'service' as const,
+        decoder: 'service' as const,
+      };
+    });
+    if (onService) return onService;
     const { entry, hit, fallback } = await this.embedding(model, image, request.imageRef, request.normalization, report, signal);
     report({ kind: 'stage', stage: 'decode' });
     const result = await segmentBox(await model.boxDecoder.sessionFor(entry.embedding), model.manifest, entry.embedding, entry.prepared, box);
@@ -151,14 +180,17 @@ export class InferenceEngine {
       timings: { ...(hit ? {} : entry.timings), ...result.timings },
       modelIdentity: model.info.identity,
       embeddingSource: entry.source,
+      decoder: 'browser',
       ...(fallback ? { fallback } : {}),
     };
   }
 
-  /** Background prefetch: the embedding of one image, into the cache. */
+  /** Background prefetch: the embedding of one image, into the cache (or kept on the service, which then decodes). */
   async embed(request: EmbedRequest, report: Report, signal?: AbortSignal): Promise<EmbedResult> {
     const model = this.loaded();
     const t0 = now();
+    const kept = await this.onService(model, request.image, request.imageRef, request.normalization, report, signal, async (key, _entry, hit) => ({ key, cacheHit: hit, source: 'service' as const, ms: now() - t0 }));
+    if (kept) return kept;
     const { key, entry, hit, fallback } = await this.embedding(model, request.image, request.imageRef, request.normalization, report, signal);
     return { key, cacheHit: hit, source: entry.source, ms: now() - t0, ...(fallback ? { fallback } : {}) };
   }
@@ -169,7 +201,22 @@ export class InferenceEngine {
    */
   async decode(request: DecodeRequest): Promise<DecodeResult> {
     const model = this.loaded();
-    const entry = await this.cache?.get(request.key);
+    let entry = await this.cache?.get(request.key);
+    const kept = entry ? undefined : model.decoding.get(request.key);
+    if (kept && model.decoding.active) {
+      const t0 = now();
+      try {
+        const mask = await model.decoding.withDecoder(request.key, kept, undefined, (session, k) => decodeModelBox(session, model.manifest, null, k.prepared, request.modelBox));
+        return { mask: mask.data, rows: mask.rows, columns: mask.columns, normalization: kept.normalization, modelIdentity: model.info.identity, embeddingSource: 'service', decodeMs: now() - t0, decoder: 'service' };
+      } catch (e) {
+        this.serviceDecoderFailed(model, e, undefined);
+      }
+    }
+    // The slice was kept on the service, which no longer decodes: its compact image is embedded here instead.
+    if (!entry && kept) {
+      entry = await browserEmbeddingOfKept(model.manifest, await model.encoder(), kept);
+      this.cache?.put(request.key, entry);
+    }
     if (!entry) {
       throw new MedSamError('INFERENCE_FAILED', "the slice's embedding left the embedding cache before its box was decoded: raise medsam.embeddingCacheBytes");
     }
@@ -183,6 +230,7 @@ export class InferenceEngine {
       modelIdentity: model.info.identity,
       embeddingSource: entry.source,
       decodeMs: now() - t0,
+      decoder: 'browser',
     };
   }
 
@@ -204,6 +252,47 @@ export class InferenceEngine {
       console.warn(`MedSAM: the split decoder of ${manifest.name} cannot be used, the unsplit decoder serves instead: ${e instanceof Error ? e.message : String(e)}`);
       return null;
     }
+  }
+
+  /**
+   * Runs `use` on the slice kept on the service when the service decodes its boxes: grey images, the service
+   * as the active encoder, no embedding of the slice here already (decoding here then costs no wire). Null when
+   * the browser decodes, also after the service failed under "auto" (the caller's usual path then follows).
+   */
+  private async onService<T>(
+    model: LoadedModel,
+    image: SourceImage,
+    ref: ImageRef,
+    normalization: NormalizationSpec,
+    report: Report,
+    signal: AbortSignal | undefined,
+    use: (key: string, kept: KeptEmbedding, hit: boolean) => Promise<T>,
+  ): Promise<T | null> {
+    const d = model.decoding;
+    if (!d.active || image.samplesPerPixel !== 1 || model.router.status().active !== 'service') return null;
+    if (signal?.aborted) throw cancelled();
+    const key = embeddingKey(model.info.embeddingIdentity ?? model.info.identity, ref, normalization);
+    if (await this.cache?.get(key)) return null;
+    try {
+      const hit = d.get(key);
+      return await use(key, hit ?? (await d.keep(key, image, normalization, signal, report)), hit !== undefined);
+    } catch (e) {
+      this.serviceDecoderFailed(model, e, signal);
+      return null;
+    }
+  }
+
+  /** "service" fails the request in plain words; "auto" decodes in the browser from now on (until the next load). */
+  private serviceDecoderFailed(model: LoadedModel, e: unknown, signal: AbortSignal | undefined): void {
+    if (signal?.aborted) throw cancelled();
+    if (model.decoding.required) throw serviceError(e, signal);
+    console.warn(`MedSAM: the embedding service's decoder failed, boxes are decoded in the browser from now on: ${e instanceof Error ? e.message : String(e)}`);
+    model.decoding.stop();
+  }
+
+  /** The panel's "ready" slices: embeddings here and slices kept on the service. */
+  private reportKeys(): void {
+    this.events.cacheKeys?.([...(this.cache?.keys() ?? []), ...(this.model?.decoding.keys() ?? [])]);
   }
 
   private loaded(): LoadedModel {
@@ -244,7 +333,7 @@ export class InferenceEngine {
     const wanted = JSON.stringify([settings.embeddingCacheBytes, settings.persistentCacheBytes ?? 0]);
     if (this.cache && this.cacheSettings === wanted) return;
     const store = await openPersistentStore(settings.persistentCacheBytes ?? 0);
-    this.cache = new EmbeddingCache(settings.embeddingCacheBytes, store, this.events.cacheKeys);
+    this.cache = new EmbeddingCache(settings.embeddingCacheBytes, store, () => this.reportKeys());
     this.cacheSettings = wanted;
     this.events.cacheKeys?.([]);
   }

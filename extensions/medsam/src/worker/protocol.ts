@@ -4,7 +4,7 @@
  * Everything here must survive structured cloning (no classes, no functions).
  */
 import type { Box, CheckedBox, MaskSummary, MedSamErrorCode, NormalizationRecord, NormalizationSpec, PixelBox, PreprocessingProfile, SourceImage } from '@medsam-ohif/core';
-import type { BackendName, EmbeddingDatatype, EncoderBackend } from '../config';
+import type { BackendName, DecoderBackend, EmbeddingDatatype, EncoderBackend } from '../config';
 
 /** The inference service, as the worker reaches it (absolute URL). */
 export interface ServiceSettings {
@@ -19,7 +19,12 @@ export interface EncoderSettings {
   readonly backend: EncoderBackend;
   /** Absent: "auto" means the browser, "service" is refused. */
   readonly service?: ServiceSettings;
+  /** Where boxes are decoded (MedSamConfig.decoderBackend); absent: "auto". */
+  readonly decoderBackend?: DecoderBackend;
 }
+
+/** Who ran the decoder for a result. */
+export type DecoderSource = 'browser' | 'service';
 
 /** Who computed an embedding. */
 export type EmbeddingSource = 'browser' | 'service';
@@ -71,6 +76,8 @@ export interface ModelInfo {
   readonly profile?: PreprocessingProfile;
   /** "split" when boxes run the manifest's split decoder (image part once per embedding), else "unsplit". */
   readonly decoder?: 'split' | 'unsplit';
+  /** Where boxes are decoded after this load: "service" when the embedding service decodes them (issue 10). */
+  readonly decoderRuns?: DecoderSource;
   readonly inputSize?: number;
 }
 
@@ -104,6 +111,8 @@ export interface SegmentResult {
   readonly embeddingSource?: EmbeddingSource;
   /** Set when "auto" had to fall back to the browser for this image, in plain words. */
   readonly fallback?: string;
+  /** Where the decoder ran for this mask. */
+  readonly decoder?: DecoderSource;
 }
 
 /** Embed an image ahead of any box (background prefetch). */
@@ -138,6 +147,8 @@ export interface DecodeResult {
   readonly modelIdentity: string;
   readonly embeddingSource: EmbeddingSource;
   readonly decodeMs: number;
+  /** Where the decoder ran for this slice. */
+  readonly decoder?: DecoderSource;
 }
 
 export type WorkerRequest =

@@ -18,6 +18,9 @@ export function compactManifest(manifest: ModelManifest): ModelManifest {
 export interface ServiceProducer extends EmbeddingProducer {
   readonly url: string;
   checkReady(signal?: AbortSignal): Promise<void>;
+  /** The protocol client itself and the manifest it prepares images with (the service decoder's encodeKept uses them). */
+  readonly client?: OipImageEncoder;
+  readonly compact?: ModelManifest;
 }
 
 /** Embeddings from an Open Inference Protocol v2 service (our embedding server, Triton, KServe). */
@@ -36,6 +39,8 @@ export function serviceProducer(manifest: ModelManifest, settings: ServiceSettin
   return {
     source: 'service',
     url: settings.url,
+    client,
+    compact,
     checkReady: (signal) => client.checkReady(signal),
     async embed(image, normalization, signal, report) {
       report({ kind: 'stage', stage: 'normalize' });
