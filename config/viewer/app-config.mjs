@@ -72,7 +72,8 @@ export function buildAppConfig({ extensions = [], modes = [], modelManifestUrl =
   };
 }
 
-function modelList(modelManifestUrl) {
+/** The models the panel lists for this first model (the demo's embedding service serves the local ones). */
+export function modelList(modelManifestUrl) {
   const listed = DEMO_MODELS.some((m) => m.manifestUrl === modelManifestUrl);
   return listed ? DEMO_MODELS : [{ name: 'Your model', manifestUrl: modelManifestUrl, hint: 'MEDSAM_MODEL_MANIFEST' }, ...DEMO_MODELS];
 }

@@ -19,6 +19,21 @@ export function serviceManifestFor(localManifest) {
   return fs.existsSync(wrapped) ? wrapped : localManifest;
 }
 
+/**
+ * The manifests one service serves for the models the viewer lists: serviceManifestFor of each local one, each
+ * model under its manifest's name (what the viewer asks for); the first of a name wins (the server refuses two).
+ */
+export function serviceManifestsFor(localManifests) {
+  const byName = new Map();
+  for (const local of localManifests) {
+    const manifest = serviceManifestFor(local);
+    if (!manifest) continue;
+    const { name } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+    if (!byName.has(name)) byName.set(name, manifest);
+  }
+  return [...byName.values()];
+}
+
 function waitForUrl(child, log) {
   return new Promise((resolve, reject) => {
     let out = '';
@@ -39,23 +54,25 @@ function waitForUrl(child, log) {
 }
 
 /**
- * Start the service. Returns { url (null once stopped), manifest, kill(signal), restart(), stop() }; `url`
- * is read on every proxied request, so a restart (new port) needs no other change.
+ * Start the service on `manifests` (or the one `manifest`): one endpoint, each model under its manifest's name.
+ * Returns { url (null once stopped), manifests, kill(signal), restart(), stop() }; `url` is read on every
+ * proxied request, so a restart (new port) needs no other change.
  */
-export async function startEmbeddingService({ manifest, threads = 1, log = console.log } = {}) {
+export async function startEmbeddingService({ manifest, manifests = manifest ? [manifest] : [], threads = 1, log = console.log } = {}) {
   if (!fs.existsSync(serverMain)) throw new Error(`${path.relative(repoRoot, serverMain)} is missing: run node scripts/build.mjs`);
+  if (manifests.length === 0) throw new Error('startEmbeddingService: no manifest to serve');
   let child = null;
   let url = null;
   async function start() {
     // One worker, few threads: the demo machine also runs the browser's own encoder and Orthanc.
-    const args = [serverMain, '--model', manifest, '--host', '127.0.0.1', '--port', '0', '--concurrency', '1', '--threads', String(threads)];
+    const args = [serverMain, ...manifests.flatMap((m) => ['--model', m]), '--host', '127.0.0.1', '--port', '0', '--concurrency', '1', '--threads', String(threads)];
     child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     const own = child;
     own.once('exit', () => {
       if (child === own) url = null;
     });
     url = await waitForUrl(own, log);
-    log(`Embedding service ${url} serving ${path.relative(repoRoot, manifest)}`);
+    log(`Embedding service ${url} serving ${manifests.map((m) => path.relative(repoRoot, m)).join(', ')}`);
   }
   const exited = () => (child && child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : Promise.resolve());
   await start();
@@ -63,7 +80,7 @@ export async function startEmbeddingService({ manifest, threads = 1, log = conso
     get url() {
       return url;
     },
-    manifest,
+    manifests,
     get pid() {
       return child?.pid ?? null;
     },

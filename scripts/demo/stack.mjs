@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { allFiles, prepareSamples } from '../data/prepare_samples.mjs';
-import { serviceManifestFor, startEmbeddingService } from './embeddingService.mjs';
+import { modelList } from '../../config/viewer/app-config.mjs';
+import { serviceManifestsFor, startEmbeddingService } from './embeddingService.mjs';
 import { localManifestPath, resolveModelManifest } from './modelManifest.mjs';
 import { startOrthanc, uploadInstances } from './orthanc.mjs';
 import { isMain, modelsDir } from './paths.mjs';
@@ -35,9 +36,11 @@ function forgetStaleStorage(dir, samplesKey, log) {
  * @param {boolean} [o.withBundles] false serves the stock viewer (no MedSAM extension/mode).
  * @param {string} [o.appConfigJs] explicit app-config.js text (overrides withBundles).
  * @param {{ prefix: string, dir: string }[]} [o.mounts] extra static folders (tests serve fixtures this way).
- * @param {boolean | { manifest: string, threads?: number }} [o.embeddingService] run the embedding service
- *   and proxy /v2/ to it: true serves the viewer's model (its manifest_u8.json when there is one), an object
- *   names the manifest. A remote model has no local files to serve: then there is no service (logged).
+ * @param {boolean | { manifest?: string, manifests?: string[], threads?: number }} [o.embeddingService] run the
+ *   embedding service and proxy /v2/ to it: true serves every local model the viewer lists (each one's
+ *   manifest_u8.json when there is one), each under its manifest's name, so the viewer finds the one it loads;
+ *   an object names the manifest(s). Remote models have no local files to serve: with none local there is no
+ *   service (logged).
  */
 export async function startStack({
   orthancDir,
@@ -76,9 +79,10 @@ export async function startStack({
     t('seed', t0);
     if (embeddingService) {
       t0 = Date.now();
-      const o = embeddingService === true ? { manifest: serviceManifestFor(localManifestPath(model, modelsDir)) } : embeddingService;
-      if (o.manifest) embeddings = await startEmbeddingService({ ...o, log });
-      else log('No embedding service: the model is not a local file (the viewer computes embeddings itself)');
+      const listed = modelList(model.url).map((m) => localManifestPath(m.manifestUrl === model.url ? model : { url: m.manifestUrl, mount: null }, modelsDir));
+      const o = embeddingService === true ? { manifests: serviceManifestsFor(listed) } : embeddingService;
+      if (o.manifest || o.manifests?.length) embeddings = await startEmbeddingService({ ...o, log });
+      else log('No embedding service: no listed model is a local file (the viewer computes embeddings itself)');
       t('embeddings', t0);
     }
     server = await startViewerServer({

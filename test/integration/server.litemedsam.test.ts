@@ -122,3 +122,70 @@ describe('the LiteMedSAM-profile test model on the embedding service', () => {
     expect(maxAbsDiff(got.embedding!, reference)).toBeLessThanOrEqual(1e-4);
   });
 });
+
+describe('one service, both test models: each profile under its own model name', () => {
+  const TINY_U8 = join(REPO_ROOT, 'models/test-tiny/manifest_u8.json');
+  const TINY_F32 = join(REPO_ROOT, 'models/test-tiny/manifest.json');
+  const TINY_NAME = 'medsam-ohif-test-tiny';
+  const [h, w] = longestSideSize(ROWS, COLUMNS, 256);
+  let reference1024: Float32Array;
+  let compact1024: Uint8Array;
+
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'medsam-ref1024-'));
+    try {
+      const px = sourceImage(ROWS, COLUMNS);
+      writeFileSync(join(dir, 'image.u16'), Buffer.from(px.buffer, px.byteOffset, px.byteLength));
+      execFileSync(process.execPath, [build.referenceEmbed, TINY_F32, TINY_U8, join(dir, 'image.u16'), String(ROWS), String(COLUMNS), dir], { stdio: 'pipe' });
+      const e = readFileSync(join(dir, 'embedding.f32'));
+      reference1024 = new Float32Array(e.buffer.slice(e.byteOffset, e.byteOffset + e.byteLength));
+      compact1024 = new Uint8Array(readFileSync(join(dir, 'compact.u8')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the viewer's client reaches each model by its manifest's name and gets that model's in-process embedding", async () => {
+    const options = { models: [TINY_U8, U8], host: '127.0.0.1', port: 0, threads: 1, concurrency: 1, queue: 4, maxBodyBytes: 4 << 20, timeoutMs: 60_000, corsOrigins: [] };
+    const s = await startService(options, silentLogger, build.worker);
+    services.push(s);
+    const shapes = await Promise.all(
+      [TINY_NAME, NAME].map(async (name) => ((await (await fetch(`${s.url}/v2/models/${name}`)).json()) as { inputs: { shape: number[] }[] }).inputs[0].shape),
+    );
+    expect(shapes).toEqual([[1024, 1024], [-1, -1]]);
+    expect(reference1024).toHaveLength(256 * 64 * 64);
+    // Different embeddings, so a request answered by the wrong model would show.
+    expect(maxAbsDiff(reference1024, reference)).toBeGreaterThan(1e-2);
+
+    const prepared = (profile: 'medsam-stretch-1024' | 'litemedsam-longest-256', dims: number[], data: Uint8Array) => ({
+      rows: ROWS,
+      columns: COLUMNS,
+      normalization: { rule: 'rgb' as const },
+      transform:
+        profile === 'medsam-stretch-1024'
+          ? { profile, inputSize: 1024, scaledRows: 1024, scaledColumns: 1024, sourceRows: ROWS, sourceColumns: COLUMNS }
+          : { profile, inputSize: 256, scaledRows: h, scaledColumns: w, sourceRows: ROWS, sourceColumns: COLUMNS },
+      encoderInput: { type: 'uint8' as const, dims, data },
+      timings: {},
+    });
+    // No model option: the client asks for the manifest's name, as the viewer does for an unnamed model.
+    const client1024 = oipEncoder({ url: s.url, output: 'FP32' }, parseManifest(JSON.parse(readFileSync(TINY_U8, 'utf8'))));
+    const client256 = oipEncoder({ url: s.url, output: 'FP32' }, parseManifest(JSON.parse(readFileSync(U8, 'utf8'))));
+    await client1024.checkReady();
+    await client256.checkReady();
+    // Alternating requests: one worker holds both sessions.
+    const got = [];
+    for (let i = 0; i < 2; i++) {
+      got.push(await client256.encode(prepared('litemedsam-longest-256', [h, w], compact)));
+      got.push(await client1024.encode(prepared('medsam-stretch-1024', [1024, 1024], compact1024)));
+    }
+    for (const [i, e] of got.entries()) expect(maxAbsDiff(e.data as Float32Array, i % 2 === 0 ? reference : reference1024)).toBeLessThanOrEqual(1e-4);
+    // The 256 model's wire image sent to the 1024 model is refused by shape, not encoded.
+    const wrong = await fetch(`${s.url}/v2/models/${TINY_NAME}/infer`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ inputs: [{ name: 'image_u8', shape: [h, w], datatype: 'UINT8', data: Array.from(compact) }] }),
+    });
+    expect(wrong.status).toBe(400);
+  });
+});
