@@ -41,7 +41,7 @@ from torch.nn import functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export_medsam import CHECK_TOLERANCE, MedSamDecoder, _exporter_options, decoder_example_feeds, finalize_onnx  # noqa: E402
-from onnx_tools import SAM_DECODER_INPUTS, node_available, run_onnx, sha256_file, write_json, write_sam_manifest  # noqa: E402
+from onnx_tools import SAM_DECODER_INPUTS, node_available, optimize_decoder_files, run_onnx, sha256_file, write_json, write_sam_manifest  # noqa: E402
 
 OPSET = 17
 INPUT_SIZE = 256
@@ -276,6 +276,8 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True, help="output directory (created if missing)")
     parser.add_argument("--name", help="manifest name (default: litemedsam, or litemedsam-random-weights)")
     parser.add_argument("--version", default="2024.cvpr", help="manifest version (default: 2024.cvpr)")
+    parser.add_argument("--no-optimize", action="store_true",
+                        help="no decoder files optimised ahead of time for the browser (optimize_decoder.mjs)")
     parser.add_argument("--check", action="store_true", help="compare the ONNX pair (onnxruntime-node) with the branch's torch inference")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
@@ -310,6 +312,10 @@ def main(argv=None) -> int:
     name = args.name or ("litemedsam" if checkpoint_sha else "litemedsam-random-weights")
     manifest = write_sam_manifest(args.out, name=name, version=args.version, description=description,
                                   test_model=not checkpoint_sha, profile=PROFILE, input_size=INPUT_SIZE)
+    if not args.no_optimize:
+        print(optimize_decoder_files(os.path.join(args.out, "manifest.json")))
+        with open(os.path.join(args.out, "manifest.json")) as f:
+            manifest = json.load(f)
     info = {
         "weights": weights_note,
         "checkpoint": os.path.abspath(args.checkpoint) if args.checkpoint else None,

@@ -36,7 +36,7 @@ from torch import nn
 from torch.nn import functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from onnx_tools import SAM_DECODER_INPUTS, node_available, run_onnx, sha256_file, write_json, write_stretch_1024_manifest  # noqa: E402
+from onnx_tools import SAM_DECODER_INPUTS, node_available, optimize_decoder_files, run_onnx, sha256_file, write_json, write_stretch_1024_manifest  # noqa: E402
 from split_decoder import IMAGE_FILE, PROMPT_FILE, export_split_decoder  # noqa: E402
 
 OPSET = 17
@@ -391,6 +391,8 @@ def main(argv=None) -> int:
     parser.add_argument("--name", default="medsam-vit-b", help="manifest name (default: medsam-vit-b)")
     parser.add_argument("--check", action="store_true",
                         help="compare the ONNX pair (onnxruntime-node) with MedSAM's torch inference on a synthetic case")
+    parser.add_argument("--no-optimize", action="store_true",
+                        help="no decoder files optimised ahead of time for the browser (optimize_decoder.mjs)")
     parser.add_argument("--no-split", action="store_true",
                         help="no split decoder (decoder_image.onnx + decoder_prompt.onnx, see split_decoder.py)")
     args = parser.parse_args(argv)
@@ -422,6 +424,10 @@ def main(argv=None) -> int:
                   {"low_res_masks": [1, 1, LOW_RES, LOW_RES], "iou_predictions": [1, 1]},
                   keep_inputs=[("orig_im_size", onnx.TensorProto.FLOAT, [2])])
     manifest = write_manifest(args.out, args.name, args.version, checkpoint_sha, split_outputs)
+    if not args.no_optimize:
+        print(optimize_decoder_files(os.path.join(args.out, "manifest.json")))
+        with open(os.path.join(args.out, "manifest.json")) as f:
+            manifest = json.load(f)
     t4 = time.perf_counter()
     info = {
         "checkpoint": os.path.abspath(args.checkpoint),

@@ -126,6 +126,18 @@ def node_available() -> str | None:
     return None
 
 
+def optimize_decoder_files(manifest_path: str) -> str:
+    """Runs optimize_decoder.mjs on a written manifest: the decoder (and split parts) saved already optimised
+    by onnxruntime, for the browser's WASM runtime (manifest `optimized`). Returns a line for the log."""
+    reason = node_available()
+    if reason is not None:
+        return f"decoder not optimised ahead of time ({reason}); run node models/export/optimize_decoder.mjs {manifest_path} later"
+    proc = subprocess.run(["node", os.path.join(HERE, "optimize_decoder.mjs"), manifest_path], cwd=HERE, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"optimize_decoder.mjs failed on {manifest_path}:\n{proc.stderr.strip()[-2000:]}")
+    return "decoder optimised ahead of time: " + proc.stdout.strip().splitlines()[-1]
+
+
 def run_onnx(model_path: str, feeds: dict, outputs: list | None = None) -> tuple[dict, dict]:
     """Runs `model_path` on numpy arrays with onnxruntime-node (CPU).
 

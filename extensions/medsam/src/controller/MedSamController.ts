@@ -162,7 +162,7 @@ export class MedSamController {
     if (!preview) return;
     this.preview = null;
     try {
-      labelmapEditor.revert(preview.edit);
+      labelmapEditor.revert(preview.edit, { notify: false }); // the write below redraws
       const { segmentationId, imageId, mask } = preview;
       const segment = this.deps.targets.segmentForAccept(segmentationId, options.newSegment === true);
       const covered = labelmapEditor.othersUnder(segmentationId, segment.segmentIndex, imageId, mask);
@@ -179,6 +179,7 @@ export class MedSamController {
         target: this.deps.targets.view(preview.segmentationId),
       }));
     } catch (e) {
+      labelmapEditor.redraw(preview.segmentationId); // the preview is gone from the voxels: show it
       this.store.update({ error: toPlainError(e) });
     }
   }

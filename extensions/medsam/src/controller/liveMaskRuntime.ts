@@ -23,10 +23,11 @@ export function liveMaskRuntime(deps: {
   readonly input: (viewportId: string, imageId: string) => Promise<EmbeddingInput>;
 }): LiveMask {
   let edit: LabelmapEdit | null = null;
-  const erase = () => {
+  /** `redrawn`: a write into that segmentation follows at once and redraws it. */
+  const erase = (redrawn?: string) => {
     if (!edit) return;
     try {
-      labelmapEditor.revert(edit);
+      labelmapEditor.revert(edit, { notify: edit.segmentationId !== redrawn });
     } catch {
       // the segmentation went away meanwhile: nothing to restore
     }
@@ -49,7 +50,7 @@ export function liveMaskRuntime(deps: {
     draw: (box, result) => {
       const segmentationId = deps.targets.find(box.viewportId, box.imageId);
       if (!segmentationId) return false;
-      erase();
+      erase(segmentationId);
       const layerSegment = deps.targets.view(segmentationId)?.segmentIndex ?? 1;
       edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
       showPreviewColour(box.viewportId, segmentationId);

@@ -55,7 +55,7 @@ export const labelmapEditor = {
   write(segmentationId: string, segmentIndex: number, sourceImageId: string, mask: Uint8Array, labelValue?: number): LabelmapEdit {
     const slice = sliceVoxels(segmentationId, segmentIndex, sourceImageId);
     const change = writeMask(slice.voxels, mask, labelValue ?? slice.labelValue, slice.offset);
-    csSegmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
+    labelmapEditor.redraw(segmentationId);
     return { segmentationId, voxels: slice.voxels, change };
   },
 
@@ -76,13 +76,22 @@ export const labelmapEditor = {
     return segmentIndices.map((segmentIndex) => ({ segmentIndex, ...sliceVoxels(segmentationId, segmentIndex, sourceImageId) }));
   },
 
-  revert(edit: LabelmapEdit): void {
+  /**
+   * Puts the voxels back. `notify: false` when a write into the same segmentation follows at once: each
+   * notification re-renders the viewports (a long task with software GL), and one is enough for both.
+   */
+  revert(edit: LabelmapEdit, { notify = true }: { notify?: boolean } = {}): void {
     revertChange(edit.voxels, edit.change);
-    csSegmentation.triggerSegmentationEvents.triggerSegmentationDataModified(edit.segmentationId);
+    if (notify) labelmapEditor.redraw(edit.segmentationId);
+  },
+
+  /** Tells viewports and panels that the segmentation's voxels changed. */
+  redraw(segmentationId: string): void {
+    csSegmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
   },
 
   reapply(edit: LabelmapEdit): void {
     reapplyChange(edit.voxels, edit.change);
-    csSegmentation.triggerSegmentationEvents.triggerSegmentationDataModified(edit.segmentationId);
+    labelmapEditor.redraw(edit.segmentationId);
   },
 };
