@@ -30,6 +30,16 @@ const TARGETS = {
     });
     copyFileSync(path.join(benchDir, 'browser/page.html'), path.join(out, 'page.html'));
   },
+  variants: async () => {
+    const out = path.join(distDir, 'browser');
+    await build({
+      ...browser,
+      entryPoints: [path.join(benchDir, 'browser/variantsPage.mjs'), path.join(benchDir, 'browser/variantsWorker.mjs')],
+      outdir: out,
+      outExtension: { '.js': '.mjs' },
+    });
+    copyFileSync(path.join(benchDir, 'browser/variants.html'), path.join(out, 'variants.html'));
+  },
   peer: async () => {
     const out = path.join(distDir, 'browser');
     await build({ ...browser, entryPoints: [path.join(benchDir, 'browser/peer/peerPage.mjs')], outfile: path.join(out, 'peer.mjs'), plugins: [cornerstoneStub] });
