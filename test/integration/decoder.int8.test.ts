@@ -3,7 +3,7 @@
 // CT phantoms, through the product pipeline with real onnxruntime-web (WASM, as browsers) and onnxruntime-node
 // (test/support/int8DecoderCheck.ts, in a plain Node process). Accepted only at mask IoU >= 0.98, and the
 // figure the manifest records must be what the runtime measures. 3.5 minutes at load 20 on 2 cores (WASM
-// 141 s, native 66 s); well under a minute on a quiet machine.
+// 141 s, native 66 s); not timed on a quiet machine.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
