@@ -7,3 +7,4 @@ export { createOrtWebBackend } from '../../core/src/runtimes/ortWeb.ts';
 export { createNodeBackend } from '../../core/src/runtimes/backendChoice.ts';
 export { nodeModelSource, readManifestJson } from '../../core/src/runtimes/nodeModelSource.ts';
 export { isEncoderThread, serveEncoderThread, startEncoderThread } from '../../core/src/runtimes/encoderThread.ts';
+export { boxToModelSpace } from '../../core/src/pipeline/resize/modelTransform.ts';
