@@ -9,6 +9,10 @@
 // For each run: slices per second, and the wall time against N × max(encoder, decoder) (the pipelined bound)
 // and N × (encoder + decoder) (the unpipelined one), from the per-slice times measured in the same run
 // (encoder = preparation + run; for the service, the request's round trip; decoder = decodeModelBox).
+// Also the CPU time per slice (this process with its threads, plus the service's process): on a machine whose
+// cores are all busy, wall time follows the CPU share a process gets, so CPU per slice says what overlap can
+// give on a quiet machine (wall ≥ CPU ÷ cores).
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +24,18 @@ import { startService } from '../lib/serviceProcess.mjs';
 
 const threadScript = path.join(path.dirname(fileURLToPath(import.meta.url)), '../lib/encoderThreadEntry.cjs');
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/** CPU milliseconds (user + system) of this process and its threads, plus those of `pid` (Linux /proc). */
+function cpuMs(pid) {
+  const own = process.cpuUsage();
+  let other = 0;
+  if (pid) {
+    // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks (100 per second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    other = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  }
+  return (own.user + own.system) / 1000 + other;
+}
 
 /** The client sends the compact uint8 image, as the extension's service path does (serviceEncoder.ts). */
 function compactManifest(manifest) {
@@ -110,14 +126,17 @@ export async function run({ model, backend, threads, size, slices, warmupSlices 
   for (const way of ways) opened[way] = await makers[way]();
   const at = { suite: 'volume3d', model: model.key, size, backend, threads, slices };
   const rows = [];
-  const samples = Object.fromEntries(ways.map((w) => [w, { total: [], perSecond: [], vsPipelined: [], vsUnpipelined: [], encoder: [], decoder: [] }]));
+  const samples = Object.fromEntries(ways.map((w) => [w, { total: [], perSecond: [], vsPipelined: [], vsUnpipelined: [], encoder: [], decoder: [], cpu: [] }]));
   try {
     // One short warm-up walk per way (sessions, V8's WASM tiers, the service's first request).
     for (const way of ways) await walk(core, opened[way], decoder, manifest, shape, box, Math.min(warmupSlices, slices));
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? ways : [...ways].reverse();
       for (const way of order) {
+        const pid = way.startsWith('service') ? service?.pid : undefined;
+        const cpu0 = cpuMs(pid);
         const m = await walk(core, opened[way], decoder, manifest, shape, box, slices);
+        const cpu = (cpuMs(pid) - cpu0) / slices;
         const s = samples[way];
         const enc = mean(m.encoderMs);
         const dec = mean(m.decoderMs);
@@ -127,7 +146,8 @@ export async function run({ model, backend, threads, size, slices, warmupSlices 
         s.vsUnpipelined.push(m.totalMs / (slices * (enc + dec)));
         s.encoder.push(...m.encoderMs);
         s.decoder.push(...m.decoderMs);
-        progress(`${model.key} ${way} (round ${r + 1}): ${((slices * 1000) / m.totalMs).toFixed(2)} slices/s; encoder ${enc.toFixed(0)} ms, decoder ${dec.toFixed(0)} ms per slice; wall / N·max ${(m.totalMs / (slices * Math.max(enc, dec))).toFixed(2)}, wall / N·sum ${(m.totalMs / (slices * (enc + dec))).toFixed(2)}`);
+        s.cpu.push(cpu);
+        progress(`${model.key} ${way} (round ${r + 1}): ${((slices * 1000) / m.totalMs).toFixed(2)} slices/s; encoder ${enc.toFixed(0)} ms, decoder ${dec.toFixed(0)} ms per slice; wall / N·max ${(m.totalMs / (slices * Math.max(enc, dec))).toFixed(2)}, wall / N·sum ${(m.totalMs / (slices * (enc + dec))).toFixed(2)}; CPU ${cpu.toFixed(0)} ms per slice`);
       }
     }
   } finally {
@@ -143,6 +163,7 @@ export async function run({ model, backend, threads, size, slices, warmupSlices 
       row({ ...f, stage: 'slices per second' }, s.perSecond, 'slices/s'),
       row({ ...f, stage: 'encoder per slice' }, s.encoder),
       row({ ...f, stage: 'decoder per slice' }, s.decoder),
+      row({ ...f, stage: 'CPU per slice (all threads, service included)' }, s.cpu),
       row({ ...f, stage: 'wall / N·max(encoder, decoder)' }, s.vsPipelined, '×'),
       row({ ...f, stage: 'wall / N·(encoder + decoder)' }, s.vsUnpipelined, '×'),
     );
