@@ -11,6 +11,7 @@ import { parseManifest } from '../../core/src/pipeline/manifest';
 import { prepareImage, segmentBox, sessionEncoder } from '../../core/src/pipeline/predictor';
 import { createOrtNodeBackend } from '../../core/src/runtimes/ortNode';
 import { nodeModelSource } from '../../core/src/runtimes/nodeModelSource';
+import { dice } from './cli';
 import { readNpyU8, type PhantomStudy } from './finetunePhantoms';
 
 /** The structures scored: the new one (BODY) and organs the test model was trained on (phantom label ids). */
@@ -35,16 +36,6 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function dice(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    inter += a[i] & b[i];
-    sum += a[i] + b[i];
-  }
-  return sum === 0 ? 1 : (2 * inter) / sum;
 }
 
 async function evaluate(dir: string, manifestPath: string): Promise<Record<string, number>> {
