@@ -35,11 +35,13 @@ export async function startService(options: ServerOptions, log: Logger, workerSc
   const decoderSlots = serveDecoders ? [new WorkerSlot<DecodeJob, DecodeResult>(decoderScript, decoderInit, log, 'decoder worker', shareAll, 'decoder')] : [];
   const all = [...slots, ...decoderSlots];
   const stopAll = () => Promise.all(all.map((s) => s.stop()));
-  try {
-    await Promise.all(all.map((s) => s.start()));
-  } catch (e) {
+  // Every start settles before any worker is stopped: terminating a worker while onnxruntime-node is still
+  // creating its session aborts the whole process (a native error), instead of the plain load error.
+  const started = await Promise.allSettled(all.map((s) => s.start()));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
     await stopAll();
-    throw e;
+    throw failed.reason;
   }
   let server;
   let address;

@@ -188,7 +188,7 @@ describe('the decoder model on the embedding service', () => {
 describe("the viewer worker's ServiceDecoding on the real service", () => {
   // Imported here, not at the top: the worker module is the viewer's, the rest of this file is the service's.
   const { ServiceDecoding } = jest.requireActual<typeof import('../../extensions/medsam/src/worker/decoders/ServiceDecoding')>('../../extensions/medsam/src/worker/decoders/ServiceDecoding');
-  const image = { rows: ROWS, columns: COLUMNS, samplesPerPixel: 1, pixels: sourceImage(ROWS, COLUMNS), rescaleSlope: 1, rescaleIntercept: 0, modality: 'MR' };
+  const image = { rows: ROWS, columns: COLUMNS, samplesPerPixel: 1 as const, pixels: sourceImage(ROWS, COLUMNS), rescaleSlope: 1, rescaleIntercept: 0, modality: 'MR' };
   const noReport = () => undefined;
 
   it('"auto" decodes on the service; an evicted embedding is encoded again from the kept compact image', async () => {
