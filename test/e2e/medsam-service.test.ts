@@ -86,6 +86,9 @@ describe('MedSAM with the embedding service (Open Inference Protocol) in the OHI
     });
     stack = await step('stack', () =>
       startStack({
+      // This file is about embeddings fetched into the browser (its decoder, IndexedDB): the decoder on the
+      // service (decoderBackend "auto") is covered by medsam-service-decoder.test.ts.
+      decoderBackend: 'browser',
         appConfigJs,
         mounts: [{ prefix: '/e2e-model/', dir: path.dirname(MODEL_FILE) }],
         embeddingService: { manifest: SERVICE_MANIFEST },
