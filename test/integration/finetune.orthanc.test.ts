@@ -1,56 +1,29 @@
 // `medsam dataset --dicomweb` against a real PACS (Debian's Orthanc + its DICOMweb plugin, private port and
 // storage): QIDO-RS finds the SEG series, WADO-RS brings the SEGs and their source series. The dataset must be
 // the one the same files give from a folder, byte for byte.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir, TEST_MODEL } from '../support/cli';
 import { BODY_SEG, makePhantomStudies, ORGAN_SEG, writePhantomSeg } from '../support/finetunePhantoms';
+import { ORTHANC, ORTHANC_DICOMWEB_PLUGIN as PLUGIN, startPrivateOrthanc, type PrivateOrthanc } from '../support/privateOrthanc';
 
-const ORTHANC = '/usr/sbin/Orthanc';
-const PLUGIN = '/usr/share/orthanc/plugins/libOrthancDicomWeb.so';
 const work = tempDir('medsam-finetune-orthanc-');
-let orthanc: ChildProcess | undefined;
+let orthanc: PrivateOrthanc | undefined;
 let url: string;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-function dicomFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? dicomFiles(join(dir, e.name)) : e.name.endsWith('.dcm') ? [join(dir, e.name)] : []));
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  const config = join(work, 'orthanc.json');
-  mkdirSync(join(work, 'db'));
-  writeFileSync(config, JSON.stringify({ Name: 'medsam-finetune-test', StorageDirectory: join(work, 'db'), IndexDirectory: join(work, 'db'), HttpPort: port, DicomServerEnabled: false, RemoteAccessAllowed: false, AuthenticationEnabled: false, Plugins: [PLUGIN], DicomWeb: { Enable: true, Root: '/dicom-web/' } }));
-  orthanc = spawn(ORTHANC, [config], { stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(`${base}/system`).then((r) => r.ok, () => false)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  url = `${base}/dicom-web`;
+  orthanc = await startPrivateOrthanc(work, 'medsam-finetune-test');
+  url = orthanc.dicomweb;
   const folder = join(work, 'pacs');
   for (const study of makePhantomStudies(folder, [41, 42], [20])) {
     writePhantomSeg(folder, study, BODY_SEG, 1);
     writePhantomSeg(folder, study, ORGAN_SEG, 2);
   }
-  for (const file of dicomFiles(folder)) {
-    const res = await fetch(`${base}/instances`, { method: 'POST', headers: { 'Content-Type': 'application/dicom' }, body: readFileSync(file) });
-    if (!res.ok) throw new Error(`Orthanc refused ${file}: HTTP ${res.status}`);
-  }
+  await orthanc.storeFolder(folder);
 }, 120_000);
 
 afterAll(async () => {
-  if (orthanc && orthanc.exitCode === null) await new Promise((resolve) => orthanc!.once('exit', resolve).kill('SIGTERM'));
+  await orthanc?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
