@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { PANEL_ID } from '../../../extensions/medsam/src/id';
 import { decodeSlices, readSegmentationVoxels } from './segPage';
 
 export type CommandWindow = { commandsManager: { runCommand(name: string, options?: Record<string, unknown>): unknown }; services: { viewportGridService: { getActiveViewportId(): string } } };
@@ -18,6 +19,8 @@ export interface Volume3dView {
   result: null | {
     phase: string;
     mode: string;
+    keySlice: number;
+    box: { x0: number; y0: number; x1: number; y1: number };
     keySlices?: number[];
     range: [number, number] | null;
     slices: { slice: number; imageId: string; areaPixels: number }[];
@@ -43,6 +46,20 @@ export async function waitFor3d(page: Page, predicate: string, timeoutMs: number
     { timeout: timeoutMs, polling: 100 },
   );
   return (await runCommand(page, 'medsamGet3dState')) as Volume3dView;
+}
+
+/** OHIF shows its own segmentation panel when a segmentation appears; the reader goes back to MedSAM's tab. */
+export async function showMedsamPanel(page: Page): Promise<void> {
+  await page.evaluate((id) => (window as unknown as { services: { panelService: { activatePanel(id: string, force?: boolean): void } } }).services.panelService.activatePanel(id, true), PANEL_ID);
+  await page.waitForSelector('[data-cy="medsam-panel"]', { timeout: 30_000 });
+}
+
+/** Clears the range marked with [ and ] (the panel's "Clear range"), if there is one. */
+export async function clearRange(page: Page): Promise<void> {
+  await showMedsamPanel(page);
+  const button = page.locator('[data-cy="medsam-3d-clear-range"]');
+  if (await button.count()) await button.click();
+  await waitFor3d(page, 's.marks.first === null && s.marks.last === null', 5_000);
 }
 
 /** The preview (label 255) on every slice that holds it, as 0/1 masks by SOP instance UID. */

@@ -17,12 +17,24 @@ function marksIn(imageIds: readonly string[], marks: Volume3dState['marks']): { 
   return { first: first >= 0 ? first : null, last: last >= 0 ? last : null };
 }
 
+/**
+ * Image list position → scrollbar position. A stack scrolls through its list; a volume viewport's slider counts
+ * along its view direction, which may run against the volume's image list (then the current image says so).
+ */
+function toScrollbar(viewport: Types.IViewport, imageCount: number, current: number): (k: number) => number {
+  const sliceIndex = (viewport as { getSliceIndex?(): number }).getSliceIndex?.();
+  const reversed = typeof sliceIndex === 'number' && sliceIndex !== current && sliceIndex === imageCount - 1 - current;
+  return reversed ? (k) => imageCount - 1 - k : (k) => k;
+}
+
 function drawOn(viewport: Types.IViewport, marks: Volume3dState['marks']): void {
   const element = viewport.element;
   let marker = element.querySelector<HTMLDivElement>(`[${MARKER_ATTR}]`);
   const slices = viewportSlices(viewport as Types.IEnabledElement['viewport']);
-  const { first, last } = slices ? marksIn(slices.imageIds, marks) : { first: null, last: null };
-  const band = slices ? rangeBand(first, last, slices.imageIds.length) : null;
+  const found = slices ? marksIn(slices.imageIds, marks) : { first: null, last: null };
+  const scroll = slices ? toScrollbar(viewport, slices.imageIds.length, slices.current) : (k: number) => k;
+  const positions = [found.first, found.last].filter((k): k is number => k !== null).map(scroll);
+  const band = slices && positions.length ? rangeBand(Math.min(...positions), Math.max(...positions), slices.imageIds.length) : null;
   // Only where the element positions its children (OHIF's does), so the band sits beside the scrollbar.
   if (!band || getComputedStyle(element).position === 'static') {
     marker?.remove();
@@ -38,11 +50,11 @@ function drawOn(viewport: Types.IViewport, marks: Volume3dState['marks']): void 
   const track = `(100% - ${2 * SCROLLBAR_INSET_PX}px)`;
   marker.style.top = `calc(${SCROLLBAR_INSET_PX}px + ${band.top} * ${track})`;
   marker.style.height = `calc(${band.height} * ${track})`;
-  const lo = Math.min(...[first, last].filter((k): k is number => k !== null));
-  const hi = Math.max(...[first, last].filter((k): k is number => k !== null));
-  marker.dataset.first = String(lo);
-  marker.dataset.last = String(hi);
-  marker.title = `MedSAM 3D range: images ${lo + 1} to ${hi + 1}`;
+  // Scrollbar positions (0-based); the title names the images as the panel does (their list positions, 1-based).
+  marker.dataset.first = String(Math.min(...positions));
+  marker.dataset.last = String(Math.max(...positions));
+  const listed = [found.first, found.last].filter((k): k is number => k !== null);
+  marker.title = `MedSAM 3D range: images ${Math.min(...listed) + 1} to ${Math.max(...listed) + 1}`;
 }
 
 /**
