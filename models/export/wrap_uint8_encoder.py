@@ -200,23 +200,31 @@ def manifest_variant(manifest: dict, manifest_dir: str, wrapped_path: str, out_m
         "inputs": {"image": INPUT_NAME},
         "outputs": dict(manifest["encoder"]["outputs"]),
     }
-    decoder_src = os.path.join(manifest_dir, manifest["decoder"]["file"])
-    decoder_dst = os.path.join(out_dir, os.path.basename(manifest["decoder"]["file"]))
-    if os.path.abspath(decoder_src) != os.path.abspath(decoder_dst):
-        shutil.copyfile(decoder_src, decoder_dst)
-    variant["decoder"] = {**manifest["decoder"], **file_entry(decoder_dst, out_dir)}
-    if variant["decoder"]["sha256"] != manifest["decoder"]["sha256"]:
-        raise ValueError(f"{decoder_src} does not have the SHA-256 its manifest says")
+    variant["decoder"] = _carried(manifest["decoder"], manifest_dir, out_dir)
     for part in ("image", "prompt") if "decoderSplit" in manifest else ():
         # The split decoder (issue 13) travels with the decoder.
-        entry = manifest["decoderSplit"][part]
-        src = os.path.join(manifest_dir, entry["file"])
-        dst = os.path.join(out_dir, os.path.basename(entry["file"]))
-        if os.path.abspath(src) != os.path.abspath(dst):
-            shutil.copyfile(src, dst)
-        variant["decoderSplit"][part] = {**entry, **file_entry(dst, out_dir)}
+        variant["decoderSplit"][part] = _carried(manifest["decoderSplit"][part], manifest_dir, out_dir)
     write_json(out_manifest, variant)
     return variant
+
+
+def _carried(entry: dict, manifest_dir: str, out_dir: str) -> dict:
+    """A decoder file's manifest entry for the variant in `out_dir`: the file, and its pre-optimised form
+    (`optimized`, optimize_decoder.mjs) where it has one, copied there when they are elsewhere; hashes checked."""
+    def carry(e):
+        src = os.path.join(manifest_dir, e["file"])
+        dst = os.path.join(out_dir, os.path.basename(e["file"]))
+        if os.path.abspath(src) != os.path.abspath(dst):
+            shutil.copyfile(src, dst)
+        moved = {**e, **file_entry(dst, out_dir)}
+        if moved["sha256"] != e["sha256"]:
+            raise ValueError(f"{src} does not have the SHA-256 its manifest says")
+        return moved
+
+    out = carry(entry)
+    if "optimized" in entry:
+        out["optimized"] = carry(entry["optimized"])
+    return out
 
 
 def core_style_input(image_u8, size: int | None = None):

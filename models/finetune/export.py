@@ -54,11 +54,13 @@ def export_run(run_dir, out_dir, name=None, version=None):
         raise CheckpointError(f"{encoder_path}: does not match the SHA-256 its manifest {parent_path} gives")
     encoder = dict(parent["encoder"])
     encoder["file"] = os.path.relpath(encoder_path, out_dir).replace(os.sep, "/")  # shared, not copied
-    decoder = {**parent["decoder"], **file_entry(os.path.join(out_dir, "decoder.onnx"), out_dir)}
+    # The parent's pre-optimised decoder file (`optimized`) is not this decoder: left out.
+    decoder = {**{k: v for k, v in parent["decoder"].items() if k != "optimized"}, **file_entry(os.path.join(out_dir, "decoder.onnx"), out_dir)}
     parent_identity = f"{parent['name']}@{parent['version']}+{parent['encoder']['sha256'][:12]}.{parent['decoder']['sha256'][:12]}"
     best = run.get("best") or {}
     manifest = {
-        **{k: v for k, v in parent.items() if k not in ("encoder", "decoder", "decoderSplit")},  # the parent's split is not this decoder
+        # The parent's split (and an int8 parent's quantisation record) is not this decoder.
+        **{k: v for k, v in parent.items() if k not in ("encoder", "decoder", "decoderSplit", "decoderQuantization")},
         "name": name or f"{parent['name']}-finetuned",
         "version": version or f"{parent['version']}-ft.{run['datasetManifestSha256'][:8]}",
         "description": (
