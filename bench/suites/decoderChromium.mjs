@@ -1,6 +1,8 @@
 // The decoder loop in headless Chromium: the page (cross-origin isolated) talks to a module worker that
 // runs onnxruntime-web — WASM with 2 threads, and WebGPU, which here is SwiftShader's software adapter
-// (correct, but its timings say nothing about a real GPU).
+// (correct, but its timings say nothing about a real GPU). Where the manifest has a split decoder, its prompt
+// part is also measured against the unsplit decoder, paired (issue 13).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { childMain, progress } from '../lib/child.mjs';
 import { launchChromium } from '../lib/chromium.mjs';
@@ -27,6 +29,38 @@ function rowsFor(model, runtime, perSize) {
     );
   }
   return rows;
+}
+
+/**
+ * The split decoder (manifest `decoderSplit`) against the unsplit one in Chromium WASM, paired per box, on the
+ * issue 13 variants page (its own worker: the same core code as the extension's worker), 512².
+ */
+async function splitPair(browser, server, model, threads) {
+  const manifest = JSON.parse(readFileSync(model.manifest, 'utf8'));
+  if (!manifest.decoderSplit) return [];
+  const runtime = runtimeName('wasm', threads);
+  const at = { suite: 'decoder-loop', model: model.key, runtime, size: 512 };
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${server.url}/bench/variants.html`);
+    await page.waitForFunction(() => window.variantsReady === true);
+    const variants = [{ label: 'unsplit' }, { label: 'split', split: true }];
+    const config = { where: 'worker', threads, size: 512, variants, creations: 1, boxes: 10, warmup: 2, warmupMs: 5000, manifestUrl: `${server.url}/m/${model.key}/${path.basename(model.manifest)}`, embeddingUrl: `${server.url}/work/embedding-${model.key}-512.f32` };
+    const res = await page.evaluate((c) => window.runVariants(c), config);
+    const rows = [
+      row({ ...at, stage: 'decoder, unsplit (paired with the split)' }, res.variants.unsplit.decoder),
+      row({ ...at, stage: 'decoder, split: prompt part (per box)' }, res.variants.split.decoder),
+      row({ ...at, stage: 'split prompt part / unsplit (paired)' }, res.ratio, '×'),
+      row({ ...at, stage: 'decoder, split: image part (once per embedding)' }, res.variants.split.image),
+    ];
+    progress(`${model.key} ${runtime}: split prompt part ${Math.round(rows[1].median)} ms vs unsplit ${Math.round(rows[0].median)} ms per box (paired ratio ${rows[2].median})`);
+    return rows;
+  } catch (e) {
+    progress(`${model.key} ${runtime} split: failed: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+    return [];
+  } finally {
+    await page.close();
+  }
 }
 
 export async function run({ models, runs, threads, sizes }) {
@@ -61,6 +95,7 @@ export async function run({ models, runs, threads, sizes }) {
           await page.close();
         }
       }
+      rows.push(...(await splitPair(browser, server, model, threads)));
     }
   } finally {
     await browser.close();
