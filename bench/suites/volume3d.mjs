@@ -161,6 +161,7 @@ export async function run({ model, backend, threads, size, slices, warmupSlices 
     rows.push(
       row({ ...f, stage: 'walk' }, s.total),
       row({ ...f, stage: 'slices per second' }, s.perSecond, 'slices/s'),
+      row({ ...f, stage: 'wall per slice' }, s.total.map((t) => t / slices)),
       row({ ...f, stage: 'encoder per slice' }, s.encoder),
       row({ ...f, stage: 'decoder per slice' }, s.decoder),
       row({ ...f, stage: 'CPU per slice (all threads, service included)' }, s.cpu),
