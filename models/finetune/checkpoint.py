@@ -1,5 +1,5 @@
 """Starting checkpoints for decoder fine-tuning: the project's test model (weights read back from its ONNX
-files, whose initialisers keep the PyTorch parameter names) or an official MedSAM ``.pth``.
+files, whose initialisers keep the PyTorch parameter names) or an official MedSAM ``.pth`` (SAM's keys).
 
 Every loader fails with a message that names the file and what is wrong with it.
 """
@@ -55,17 +55,22 @@ def load_test_model_encoder(encoder_onnx):
     return _load_into(Encoder(), _onnx_state(encoder_onnx), encoder_onnx)
 
 
-def load_medsam(checkpoint):
-    """An official MedSAM ViT-B .pth through MedSAM's `segment_anything` package (not installed here)."""
-    try:
-        from segment_anything import sam_model_registry
-    except ImportError:
-        raise CheckpointError(
-            f"{checkpoint}: a MedSAM .pth needs the segment_anything package of bowang-lab/MedSAM (pip install -e . in a clone)"
-        ) from None
+def load_medsam_decoder(checkpoint):
+    """The prompt encoder and mask decoder of a MedSAM/SAM ViT-B `.pth` (SAM's state-dict keys; a training
+    checkpoint's {"model": state_dict} too) in the project's own SAM-shaped module (sam_layout.py): no
+    segment_anything, and the image encoder's weights are never built."""
+    from sam_layout import from_sam_state
     if not os.path.exists(checkpoint):
         raise CheckpointError(f"{checkpoint}: file not found")
     try:
-        return sam_model_registry["vit_b"](checkpoint=checkpoint)
+        state = torch.load(checkpoint, map_location="cpu")
     except Exception as e:
-        raise CheckpointError(f"{checkpoint}: not a MedSAM ViT-B checkpoint ({type(e).__name__}: {e})") from None
+        raise CheckpointError(f"{checkpoint}: not a PyTorch checkpoint ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
+    if isinstance(state, dict) and isinstance(state.get("model"), dict):
+        state = state["model"]
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise CheckpointError(f"{checkpoint}: not a state dict of tensors (SAM's image_encoder.*, prompt_encoder.*, mask_decoder.* keys)")
+    try:
+        return from_sam_state(state, checkpoint)
+    except ValueError as e:
+        raise CheckpointError(f"{e}: not a MedSAM ViT-B checkpoint") from None

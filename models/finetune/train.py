@@ -104,7 +104,7 @@ def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dataset", required=True, help="folder written by `medsam dataset`")
     ap.add_argument("--model", required=True, help="the parent model's manifest.json (its encoder made the embeddings)")
-    ap.add_argument("--checkpoint", help="MedSAM .pth (needs segment_anything); absent: the test model's decoder.onnx")
+    ap.add_argument("--checkpoint", help="MedSAM .pth (SAM's state-dict keys, see sam_layout.py); absent: the test model's decoder.onnx")
     ap.add_argument("--out", required=True)
     ap.add_argument("--init", help="continue from an earlier run's decoder_state.pt (same parent model)")
     ap.add_argument("--epochs", type=int, default=100)
