@@ -11,7 +11,10 @@
 //  - the service is SIGKILLed while the box's inference request is in flight: "service" shows "The
 //    embedding service stopped answering" and writes nothing; "auto" embeds the slice in the browser, says
 //    so in the panel, and the accepted mask equals the CLI's WASM mask (the browser's runtime) exactly;
-//  - with persistentEmbeddingCache, a reloaded viewer finds the service's embedding in IndexedDB.
+//  - with persistentEmbeddingCache, a reloaded viewer finds the service's embedding in IndexedDB;
+//  - the same service also serves the LiteMedSAM-profile test model (models/test-tiny-256, its own model name):
+//    choosing it in the panel sends its slices there, and its mask equals the same computation outside the
+//    browser exactly; choosing the first model again goes back to the first service model.
 // Screenshots of every step go to test-output/medsam-service/.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,6 +30,10 @@ import { timedStep } from './medsam/timedStep';
 
 const MODEL_FILE = path.join(repoRoot, 'models/test-tiny/manifest.json');
 const SERVICE_MANIFEST = path.join(repoRoot, 'models/test-tiny/manifest_u8.json');
+// The panel's LiteMedSAM-profile test model (config/viewer/app-config.mjs DEMO_MODELS), served beside the first.
+const MODEL_256_FILE = path.join(repoRoot, 'models/test-tiny-256/manifest.json');
+const SERVICE_MANIFEST_256 = path.join(repoRoot, 'models/test-tiny-256/manifest_u8.json');
+const MODEL_256_LABEL = 'Test model, LiteMedSAM profile (256) (test model, not LiteMedSAM)';
 const MODEL_URL = '/e2e-model/manifest.json';
 const THREADS = 2;
 const K = 2;
@@ -72,13 +79,16 @@ describe('MedSAM with the embedding service (Open Inference Protocol) in the OHI
   }
 
   beforeAll(async () => {
-    for (const f of [MODEL_FILE, SERVICE_MANIFEST]) if (!fs.existsSync(f)) throw new Error(`missing ${path.relative(repoRoot, f)} (models/export/wrap_uint8_encoder.py models/test-tiny/manifest.json)`);
+    for (const f of [MODEL_FILE, SERVICE_MANIFEST, MODEL_256_FILE, SERVICE_MANIFEST_256]) if (!fs.existsSync(f)) throw new Error(`missing ${path.relative(repoRoot, f)} (models/export/wrap_uint8_encoder.py models/test-tiny/manifest.json)`);
     await step('build', async () => void execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs')], { cwd: repoRoot, stdio: 'inherit' }));
     const appConfigJs = medsamAppConfigJs(repoRoot, {
       modelManifestUrl: MODEL_URL,
       backends: ['wasm'],
       threads: THREADS,
       encoderBackend: 'service',
+      // This file is about embeddings fetched into the browser (its decoder, IndexedDB): the decoder on the
+      // service (decoderBackend "auto") is covered by medsam-service-decoder.test.ts.
+      decoderBackend: 'browser',
       embeddingServiceUrl: '/',
       embeddingDatatype: 'FP32',
       prefetchSlices: K,
@@ -86,12 +96,9 @@ describe('MedSAM with the embedding service (Open Inference Protocol) in the OHI
     });
     stack = await step('stack', () =>
       startStack({
-      // This file is about embeddings fetched into the browser (its decoder, IndexedDB): the decoder on the
-      // service (decoderBackend "auto") is covered by medsam-service-decoder.test.ts.
-      decoderBackend: 'browser',
         appConfigJs,
         mounts: [{ prefix: '/e2e-model/', dir: path.dirname(MODEL_FILE) }],
-        embeddingService: { manifest: SERVICE_MANIFEST },
+        embeddingService: { manifests: [SERVICE_MANIFEST, SERVICE_MANIFEST_256] },
         logFile: art.file('stack.log'),
       }),
     );
@@ -190,6 +197,44 @@ describe('MedSAM with the embedding service (Open Inference Protocol) in the OHI
     expect(dice(segment, gt)).toBeGreaterThanOrEqual(0.9);
     expect(dice(segment, cliWasm.mask)).toBeGreaterThanOrEqual(0.99);
     expect(dice(segment, cliNode.mask)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('one service, two models: the LiteMedSAM-profile test model chosen in the panel embeds on the service under its own name, exactly as outside the browser', async () => {
+    const { page } = browser;
+    const select = '[data-cy="medsam-model-choice"]';
+    const labels = await page.$$eval(`${select} option`, (options) => options.map((o) => o.textContent ?? ''));
+    expect(labels).toContain(MODEL_256_LABEL);
+    await page.selectOption(select, { label: MODEL_256_LABEL });
+    const loaded = await step('256 model load (decoder only)', () => state("(s.model.status === 'ready' && s.model.info.name === 'medsam-ohif-test-tiny-256') || s.model.status === 'error'", 180_000));
+    if (loaded.model.status !== 'ready') throw new Error(`the 256 model did not load: ${JSON.stringify(loaded.model)}`);
+    // Backend "service" has no browser encoder to fall back on: a service without this model fails here.
+    expect(loaded.encoder).toMatchObject({ backend: 'service', active: 'service', note: null });
+    const slice = LIVER.slice + 5; // no accepted segment there yet
+    const imageId = await showInstance(page, sopOf(slice));
+    const box = boxAround(LIVER.name, slice, LIVER.margin);
+    await step('liver box, 256 model (service embedding + decoder)', async () => {
+      await dragBox(page, imageId, box);
+      await state("s.result?.phase === 'preview' || !!s.error", 120_000);
+    });
+    const preview = (await medsamState(page)) as ServiceState;
+    expect(preview.error).toBeNull();
+    expect(preview.result).toMatchObject({ embeddingSource: 'service' });
+    await art.screenshot(page, '256 model: liver preview (service embedding)');
+    await page.keyboard.press('Enter');
+    const accepted = await state("s.result?.phase === 'accepted'", 10_000);
+    const segment = await acceptedSegment(imageId, accepted.result!);
+    const reference = await step('reference, 256 model (service FP32 + WASM decoder, node)', () =>
+      runServiceReference(repoRoot, { serviceUrl: stack.embeddingServiceUrl!, model: MODEL_256_FILE, image: dicomOf(slice), box: accepted.result!.box, threads: THREADS, datatype: 'FP32' }),
+    );
+    const gt = structureMask(truth, slice, LIVER.name);
+    measured.liver256 = { slice, box: accepted.result!.box, areaPixels: accepted.result!.areaPixels, diceVsGroundTruth: dice(segment, gt), differingPixelsVsReference: differingPixels(segment, reference.mask).length };
+    expect(differingPixels(segment, reference.mask)).toEqual([]);
+    expect(dice(segment, gt)).toBeGreaterThanOrEqual(0.9);
+    // Back to the first model for the tests after this one: its service model again.
+    await page.selectOption(select, { label: labels[0] });
+    const back = await step('first model again', () => state("(s.model.status === 'ready' && s.model.info.name === 'medsam-ohif-test-tiny') || s.model.status === 'error'", 180_000));
+    expect(back.model.status).toBe('ready');
+    expect(back.encoder).toMatchObject({ backend: 'service', active: 'service', note: null });
   });
 
   it('backend "service": the service killed mid-request gives a clear error and writes nothing', async () => {

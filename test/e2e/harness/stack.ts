@@ -43,8 +43,8 @@ export interface StackOptions {
   mounts?: Array<{ prefix: string; dir: string }>;
   /** Where the child's log goes (default: not kept). */
   logFile?: string;
-  /** Run the embedding service on this manifest (proxied at /v2/ on the viewer's origin). */
-  embeddingService?: { manifest: string; threads?: number };
+  /** Run the embedding service on this manifest, or these (one endpoint, each model under its manifest's name), proxied at /v2/ on the viewer's origin. */
+  embeddingService?: { manifest: string; threads?: number } | { manifests: string[]; threads?: number };
   /** The prebuilt @ohif/app to serve (default MEDSAM_OHIF_VERSION, else 3.13.2; scripts/demo/paths.mjs). */
   ohifVersion?: string;
 }
