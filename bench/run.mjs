@@ -8,13 +8,13 @@ import { buildAll } from './lib/build.mjs';
 import { runChild } from './lib/child.mjs';
 import { evaluateGoals } from './lib/goals.mjs';
 import { describeMachine, machineSlug } from './lib/machine.mjs';
-import { INSTALL_TORCH, representative, testTiny } from './lib/models.mjs';
+import { INSTALL_TORCH, REPRESENTATIVE_KEYS, representative, testTiny } from './lib/models.mjs';
 import { resultsDir } from './lib/paths.mjs';
 import { planJobs } from './lib/plan.mjs';
 import { resultPath, writeResult } from './lib/results.mjs';
 import { formatGoals, formatTable } from './lib/table.mjs';
 
-const SUITES = ['decoder-node', 'decoder-chromium', 'encoder', 'service', 'memory', 'peer', 'viewer', 'volume3d'];
+const SUITES = ['decoder-node', 'decoder-chromium', 'encoder', 'encoder-pair', 'service', 'memory', 'peer', 'viewer', 'volume3d'];
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
 async function main() {
@@ -48,14 +48,19 @@ async function main() {
   else models.push({ ...tiny, big: false });
   let generated;
   if (!args.quick) {
-    const rep = await representative(log);
-    if (rep.missing) {
-      log(`  the representative models cannot be made: ${rep.missing}\n  install: ${INSTALL_TORCH}\n  continuing with the --quick set`);
-      skipped.push({ suite: 'medsam-shaped', reason: rep.missing });
-    } else {
-      models.push({ ...rep, big: true });
-      generated = rep.generatedSeconds;
+    for (const key of REPRESENTATIVE_KEYS.filter((k) => !args.models || args.models.includes(k) || args.suites.includes('encoder-pair'))) {
+      const rep = await representative(log, key);
+      if (rep.missing) {
+        log(`  the representative model ${key} cannot be made: ${rep.missing}\n  install: ${INSTALL_TORCH}\n  continuing without it`);
+        skipped.push({ suite: key, reason: rep.missing });
+      } else {
+        models.push({ ...rep, big: true });
+        generated = (generated ?? 0) + rep.generatedSeconds;
+      }
     }
+  }
+  if (args.models) {
+    for (const m of models.filter((x) => !args.models.includes(x.key))) m.onlyForPairs = true;
   }
   if (models.length === 0) throw new Error(`no model to measure: ${skipped.map((s) => s.reason).join('; ')}`);
 

@@ -61,4 +61,24 @@ window.runBench = async ({ manifestUrl, provider, threads, sizes, boxes, warmup,
     worker.terminate();
   }
 };
+/** Encoder per slice of two models, one worker each, alternating (A B, B A, ...) after `warmup` runs each. */
+window.runEncoderPair = async ({ manifestUrls, threads, size, pairs, warmup }) => {
+  const workers = manifestUrls.map(() => workerClient());
+  try {
+    const info = [];
+    for (const [i, w] of workers.entries()) info.push(await w.call('encoderInit', { manifestUrl: manifestUrls[i], threads }));
+    for (const w of workers) for (let i = 0; i < warmup; i++) await w.call('encodeSlice', { size });
+    const samples = workers.map(() => ({ prepare: [], encode: [], total: [] }));
+    for (let p = 0; p < pairs; p++) {
+      const order = p % 2 === 0 ? [0, 1] : [1, 0];
+      for (const i of order) {
+        const r = await workers[i].call('encodeSlice', { size });
+        for (const k of ['prepare', 'encode', 'total']) samples[i][k].push(r[k]);
+      }
+    }
+    return { info, samples };
+  } finally {
+    for (const w of workers) w.terminate();
+  }
+};
 window.benchReady = true;

@@ -2,7 +2,7 @@
 // from /ort/ at run time, like the extension's worker), the project's core bundled in. It holds the
 // decoder, the warm embedding and the prepared image; the page sends boxes and gets masks back.
 import { createOrtWebBackend } from '../../core/src/runtimes/ortWeb.ts';
-import { loadModelPart, parseManifest, prepareImage, segmentBox } from '../../core/src/index.ts';
+import { loadModelPart, parseManifest, prepareImage, segmentBox, sessionEncoder } from '../../core/src/index.ts';
 import { phantomSlice } from '../lib/phantom.mjs';
 
 let state = {};
@@ -59,6 +59,26 @@ const handlers = {
     if (!res.ok) throw new Error(`HTTP ${res.status} for ${embeddingUrl}`);
     state.embedding = { type: 'float32', dims: [...state.manifest.embeddingDims], data: new Float32Array(await res.arrayBuffer()) };
     return { normalise, resize };
+  },
+  /** The encoder alone (suites/encoderPairChromium.mjs): one worker per model, as the extension has one. */
+  async encoderInit({ manifestUrl, threads }) {
+    const ort = await import(new URL('/ort/ort.wasm.min.mjs', location.href).href);
+    const backend = createOrtWebBackend(ort, { executionProviders: ['wasm'], threads, wasmPaths: new URL('/ort/', location.href).href });
+    const manifest = parseManifest(await (await fetch(manifestUrl)).json());
+    const t = performance.now();
+    const session = await loadModelPart(manifest, 'encoder', fetchSource(manifestUrl), backend);
+    state = { manifest, encoder: sessionEncoder(session, manifest) };
+    return { loadMs: performance.now() - t, crossOriginIsolated: self.crossOriginIsolated, wasmThreads: ort.env.wasm.numThreads, userAgent: navigator.userAgent };
+  },
+  /** One new slice: prepare (normalise + resize) and encode. */
+  async encodeSlice({ size }) {
+    const image = phantomSlice(size);
+    const t0 = performance.now();
+    const prepared = prepareImage(image, state.manifest);
+    const t1 = performance.now();
+    await state.encoder.encode(prepared);
+    const t2 = performance.now();
+    return { prepare: t1 - t0, encode: t2 - t1, total: t2 - t0 };
   },
   async box({ box }) {
     const t = performance.now();

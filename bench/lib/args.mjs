@@ -2,12 +2,14 @@
 import { parseArgs } from 'node:util';
 
 export function usage(suiteNames) {
-  return `npm run bench -- [--quick] [--only a,b] [--skip a,b] [--test-model manifest] [--machine name] [--out dir]
+  return `npm run bench -- [--quick] [--only a,b] [--skip a,b] [--models a,b] [--test-model manifest] [--machine name] [--out dir]
 
   --quick          only the small test models (models/test-tiny), fewer repetitions: under 2 minutes
   --only a,b       run only these suites (${suiteNames.join(', ')})
   --skip a,b       leave these suites out
   --test-model m   the small model's manifest (default models/test-tiny/manifest.json)
+  --models a,b     only these models' suites (test-tiny, medsam-shaped, litemedsam-shaped); encoder-pair still
+                   uses both representative models
   --machine name   name used in the result file (default: CPU model and cores, e.g. amd-epyc-2c)
   --out dir        where the JSON goes (default bench/results)`;
 }
@@ -22,6 +24,7 @@ export function parseBenchArgs(argv, suiteNames) {
       skip: { type: 'string' },
       machine: { type: 'string' },
       'test-model': { type: 'string' },
+      models: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -38,6 +41,7 @@ export function parseBenchArgs(argv, suiteNames) {
     suites: suiteNames.filter((s) => (only.length ? only.includes(s) : true) && !skip.includes(s)),
     machine: values.machine,
     testModel: values['test-model'],
+    models: values.models ? list(values.models) : undefined,
     out: values.out,
   };
 }

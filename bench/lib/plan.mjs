@@ -1,5 +1,6 @@
 // What a run measures, with how many repetitions: --quick runs the small test model only; the full run adds
-// the representative random-weight models (ViT-B-shaped encoder, SAM-sized decoder), with few repetitions
+// the representative random-weight models (ViT-B-shaped encoder, SAM-sized decoder; TinyViT-shaped encoder
+// with LiteMedSAM's dimensions and the same decoder at 256), with few repetitions
 // where one run takes seconds (ViT-B) and with fewer boxes / slices where 200 / 50 would not fit in 20 min.
 import os from 'node:os';
 import path from 'node:path';
@@ -15,8 +16,15 @@ const MIN = 60_000;
 const WARMUP_MS = 5000;
 const NEXT_WARMUP_MS = 1000;
 
-/** Per model: how hard to push it. `big` is the ViT-B/SAM-sized pair. */
-function counts(big, quick) {
+/** Per model: how hard to push it. `big`: a representative model; the LiteMedSAM-shaped encoder is ~10x cheaper. */
+function counts(big, quick, key) {
+  if (key === 'litemedsam-shaped') {
+    return {
+      decoderBoxes: 10, decoderWarmup: 2, prepareReps: 3, webgpuBoxes: 1,
+      encoderReps: 5, encoderWarmup: 2, wasmEncoderReps: 3, wasmEncoderWarmup: 1,
+      memoryBoxes: 200, memorySlices: 20,
+    };
+  }
   if (!big) {
     return {
       decoderBoxes: quick ? 15 : 30, decoderWarmup: 3, prepareReps: 3, webgpuBoxes: 2,
@@ -35,7 +43,7 @@ function counts(big, quick) {
 
 /**
  * → [{ suite, label, script, params, timeoutMs, nodeArgs }] in run order. `models`: [{ key, manifest, big }].
- * Suites: decoder-node, decoder-chromium, encoder, service, memory, peer, viewer, volume3d.
+ * Suites: decoder-node, decoder-chromium, encoder, encoder-pair, service, memory, peer, viewer, volume3d.
  */
 export function planJobs({ models, suites, quick, serviceBuilt }) {
   const threads = Math.min(2, os.availableParallelism());
@@ -45,8 +53,11 @@ export function planJobs({ models, suites, quick, serviceBuilt }) {
   const want = (s) => suites.includes(s);
   const needEmbeddings = ['decoder-node', 'decoder-chromium', 'memory', 'peer'].some(want);
 
-  for (const m of models) {
-    const c = counts(m.big, quick);
+  for (const m of models.filter((x) => !x.onlyForPairs)) {
+    const c = counts(m.big, quick, m.key);
+    // The LiteMedSAM-shaped model: no service run (its 256 wrapper is the test model's business) and no
+    // @cornerstonejs/ai peer (that controller is built for SAM's 1024 input).
+    const lite = m.key === 'litemedsam-shaped';
     const model = { key: m.key, manifest: m.manifest };
     if (needEmbeddings) jobs.push({ suite: 'embeddings', label: `${m.key}: warm embeddings`, script: suite('embeddings'), params: { model, sizes }, timeoutMs: 10 * MIN });
     if (want('decoder-node')) {
@@ -64,8 +75,9 @@ export function planJobs({ models, suites, quick, serviceBuilt }) {
           models: [model], threads, sizes,
           runs: [
             { provider: 'wasm', boxes: c.decoderBoxes, warmup: c.decoderWarmup, warmupMs: WARMUP_MS, nextWarmupMs: NEXT_WARMUP_MS, prepareReps: c.prepareReps },
-            // WebGPU is SwiftShader here (software): a correctness smoke with a timing, 512² only, full run only.
-            ...(quick ? [] : [{ provider: 'webgpu', boxes: c.webgpuBoxes, warmup: m.big ? 0 : 1, prepareReps: 1, sizes: [512] }]),
+            // WebGPU is SwiftShader here (software): a correctness smoke with a timing, 512² only, full run only
+            // (not again for the LiteMedSAM-shaped model: the same decoder).
+            ...(quick || lite ? [] : [{ provider: 'webgpu', boxes: c.webgpuBoxes, warmup: m.big ? 0 : 1, prepareReps: 1, sizes: [512] }]),
           ],
         },
         timeoutMs: 10 * MIN,
@@ -75,7 +87,7 @@ export function planJobs({ models, suites, quick, serviceBuilt }) {
       jobs.push({ suite: 'encoder', label: `${m.key}: encoder path, native`, script: suite('encoderOverhead'), params: { model, backend: 'node', threads: cores, size: 512, reps: c.encoderReps, warmup: c.encoderWarmup }, timeoutMs: 10 * MIN });
       jobs.push({ suite: 'encoder', label: `${m.key}: encoder path, WASM`, script: suite('encoderOverhead'), params: { model, backend: 'wasm', threads, size: 512, reps: c.wasmEncoderReps, warmup: c.wasmEncoderWarmup }, timeoutMs: 10 * MIN });
     }
-    if (want('service') && serviceBuilt) {
+    if (want('service') && serviceBuilt && !lite) {
       jobs.push({ suite: 'service', label: `${m.key}: embedding service`, script: suite('service'), params: { model, size: 512, warmup: c.serviceWarmup, reps: c.serviceReps, reps32: c.serviceReps32, perClient4: c.servicePerClient4 }, timeoutMs: 10 * MIN });
     }
     if (want('memory')) {
@@ -87,7 +99,7 @@ export function planJobs({ models, suites, quick, serviceBuilt }) {
       if (!m.big) jobs.push(mem('wasm', 'boxes', c.memoryBoxes));
       jobs.push(mem('node', 'slices', c.memorySlices));
     }
-    if (want('volume3d')) {
+    if (want('volume3d') && !lite) {
       // 3D propagation with and without encoder/decoder overlap (issue 10). The ViT-B-shaped encoder took
       // 7–90 s per slice on this busy CPU: its walk is 4 slices through the service only, not 40.
       const ways = m.big ? [] : ['local', 'thread'];
@@ -99,9 +111,20 @@ export function planJobs({ models, suites, quick, serviceBuilt }) {
       if (ways.length) jobs.push(walk('wasm', ways));
       if (!m.big) jobs.push(walk('node', ['local', 'thread']));
     }
-    if (want('peer')) {
+    if (want('peer') && !lite) {
       jobs.push({ suite: 'peer', label: `${m.key}: @cornerstonejs/ai decoder path, Chromium`, script: suite('peerCornerstone'), params: { model, threads, size: 512, boxes: c.decoderBoxes, warmup: c.decoderWarmup, warmupMs: WARMUP_MS }, timeoutMs: 5 * MIN });
     }
+  }
+  // The two representative encoders per slice, paired in one process: the LiteMedSAM-shaped one's cost and
+  // its ratio to the ViT-B-shaped one (few pairs: each ViT-B run takes 15-90 s here).
+  const pair = ['litemedsam-shaped', 'medsam-shaped'].map((k) => models.find((m) => m.key === k));
+  // Suite encoder-pair; ViT-B runs took 45-400 s each in WASM under this machine's load, hence 20 min per job.
+  if (want('encoder-pair') && pair.every(Boolean)) {
+    const pairModels = pair.map(({ key, manifest }) => ({ key, manifest }));
+    const base = { models: pairModels, size: 512, warmup: 1 };
+    jobs.push({ suite: 'encoder-pair', label: 'encoder per slice, LiteMedSAM- vs ViT-B-shaped, Chromium WASM', script: suite('encoderPairChromium'), params: { ...base, threads, pairs: 2 }, timeoutMs: 20 * MIN });
+    jobs.push({ suite: 'encoder-pair', label: 'encoder per slice, LiteMedSAM- vs ViT-B-shaped, Node native', script: suite('encoderPair'), params: { ...base, backend: 'node', threads: cores, pairs: 3 }, timeoutMs: 20 * MIN });
+    jobs.push({ suite: 'encoder-pair', label: 'encoder per slice, LiteMedSAM- vs ViT-B-shaped, Node WASM', script: suite('encoderPair'), params: { ...base, backend: 'wasm', threads, pairs: 2 }, timeoutMs: 20 * MIN });
   }
   // The real viewer with the test model (its wait and main-thread long tasks), in the browser and with the service.
   if (want('viewer')) {

@@ -1,11 +1,14 @@
 #!/usr/bin/python3
-"""Representative benchmark models with RANDOM weights (NOT MedSAM): a ViT-B-shaped encoder and a SAM-sized
-decoder with MedSAM's ONNX contract, plus their manifest. Needs Debian's torch 1.13 and onnx
-(`apt-get install -y python3-torch python3-onnx`; run with /usr/bin/python3).
+"""Representative benchmark models with RANDOM weights (NOT MedSAM, NOT LiteMedSAM), plus their manifest. Needs
+Debian's torch 1.13 and onnx (`apt-get install -y python3-torch python3-onnx`; run with /usr/bin/python3).
 
     /usr/bin/python3 bench/python/make_models.py bench/models/medsam-shaped [--version V]
+    /usr/bin/python3 bench/python/make_models.py bench/models/litemedsam-shaped --shape litemedsam [--version V]
 
-Writes encoder.onnx (~360 MB), decoder.onnx (~16 MB) and manifest.json into the folder (git-ignored).
+medsam (default): a ViT-B-shaped encoder (encoder.onnx, ~360 MB) and a SAM-sized decoder (~16 MB) with MedSAM's
+ONNX contract (1024 input). litemedsam: a TinyViT-shaped encoder with LiteMedSAM's dimensions (~23 MB) and the
+same SAM-sized decoder taking points in 256 space, profile litemedsam-longest-256. Written into the folder
+(git-ignored) with decoder_image.onnx + decoder_prompt.onnx (the split decoder) and manifest.json.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sam_decoder import SamSizedDecoder  # noqa: E402
 from sam_decoder_split import IMAGE_OUTPUTS, ImagePart, PromptPart  # noqa: E402
+from tinyvit_encoder import TinyVitEncoder  # noqa: E402
 from vitb_encoder import VitBEncoder  # noqa: E402
 
 OPSET = 17
@@ -35,11 +39,25 @@ def file_entry(directory, name):
     return {"file": name, "sha256": h.hexdigest(), "bytes": os.path.getsize(os.path.join(directory, name))}
 
 
-def export_encoder(path):
-    model = VitBEncoder().eval()
+# What differs between the two shapes: encoder, input side (the decoder's point space), manifest identity.
+SHAPES = {
+    "medsam": {"encoder": VitBEncoder, "input": 1024, "name": "bench-medsam-shaped-random", "profile": "medsam-stretch-1024",
+               "what": "NOT MedSAM: a ViT-B-shaped encoder ({enc} M parameters) and a SAM-sized decoder ({dec} M) with "
+                       "MedSAM's ONNX contract"},
+    "litemedsam": {"encoder": TinyVitEncoder, "input": 256, "name": "bench-litemedsam-shaped-random",
+                   "profile": "litemedsam-longest-256",
+                   "what": "NOT LiteMedSAM: a TinyViT-shaped encoder with LiteMedSAM's dimensions ({enc} M parameters; "
+                           "embed dims 64/128/160/320, depths 2/2/6/2, heads 2/4/5/10, windows 7/7/14/7, 256 input) and "
+                           "a SAM-sized decoder ({dec} M) with LiteMedSAM's ONNX contract"},
+}
+
+
+def export_encoder(path, shape):
+    model = SHAPES[shape]["encoder"]().eval()
     params = sum(p.numel() for p in model.parameters())
+    size = SHAPES[shape]["input"]
     with torch.no_grad():
-        torch.onnx.export(model, (torch.rand(1, 3, 1024, 1024),), path, opset_version=OPSET,
+        torch.onnx.export(model, (torch.rand(1, 3, size, size),), path, opset_version=OPSET,
                           input_names=["image"], output_names=["image_embeddings"])
     return params
 
@@ -58,8 +76,8 @@ def export_split(model, directory, embedding):
                           dynamic_axes={"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"}})
 
 
-def export_decoder(path):
-    model = SamSizedDecoder().eval()
+def export_decoder(path, shape):
+    model = SamSizedDecoder(SHAPES[shape]["input"]).eval()
     params = sum(p.numel() for p in model.parameters())
     feeds = (
         torch.randn(1, 256, 64, 64),
@@ -78,19 +96,17 @@ def export_decoder(path):
     return params
 
 
-def write_manifest(directory, version, encoder_params, decoder_params):
+def write_manifest(directory, shape, version, encoder_params, decoder_params):
+    s = SHAPES[shape]
+    what = s["what"].format(enc=f"{encoder_params / 1e6:.2f}", dec=f"{decoder_params / 1e6:.2f}")
     manifest = {
         "schema": "medsam-ohif/model-manifest@1",
-        "name": "bench-medsam-shaped-random",
+        "name": s["name"],
         "version": version,
-        "description": (
-            f"Benchmark model with RANDOM weights, NOT MedSAM: a ViT-B-shaped encoder ({encoder_params / 1e6:.1f} M "
-            f"parameters) and a SAM-sized decoder ({decoder_params / 1e6:.1f} M) with MedSAM's ONNX contract. "
-            "Its masks mean nothing; only its timings and memory do."
-        ),
+        "description": f"Benchmark model with RANDOM weights, {what}. Its masks mean nothing; only its timings and memory do.",
         "testModel": True,
-        "profile": "medsam-stretch-1024",
-        "inputSize": 1024,
+        "profile": s["profile"],
+        "inputSize": s["input"],
         "embeddingDims": [1, 256, 64, 64],
         "lowResSize": 256,
         "encoder": {**file_entry(directory, "encoder.onnx"), "inputFormat": "float32-nchw",
@@ -112,17 +128,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--version", default="random-1")
+    ap.add_argument("--shape", choices=sorted(SHAPES), default="medsam")
     ap.add_argument("--decoder-only", action="store_true", help="the decoder (and its split) alone, no manifest")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(0)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     t = time.time()
-    decoder_params = export_decoder(os.path.join(args.out, "decoder.onnx"))
+    decoder_params = export_decoder(os.path.join(args.out, "decoder.onnx"), args.shape)
     if args.decoder_only:
         return
-    encoder_params = export_encoder(os.path.join(args.out, "encoder.onnx"))
-    write_manifest(args.out, args.version, encoder_params, decoder_params)
+    encoder_params = export_encoder(os.path.join(args.out, "encoder.onnx"), args.shape)
+    write_manifest(args.out, args.shape, args.version, encoder_params, decoder_params)
     print(json.dumps({"encoderParams": encoder_params, "decoderParams": decoder_params, "seconds": round(time.time() - t, 1)}))
 
 

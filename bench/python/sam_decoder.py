@@ -119,8 +119,9 @@ class FourierPositions(nn.Module):
 class SamSizedDecoder(nn.Module):
     """SAM's ONNX decoder signature; outputs (masks at orig_im_size, iou_predictions, low_res_masks)."""
 
-    def __init__(self):
+    def __init__(self, input_size=INPUT_SIZE):
         super().__init__()
+        self.input_size = input_size  # the encoder's input side: points arrive in that space (1024, or 256)
         self.positions = FourierPositions()
         self.register_buffer("dense_pe", self.positions.grid())
         self.label_embeddings = nn.Parameter(torch.randn(4, DIM))  # labels 0, 1, 2, 3
@@ -141,7 +142,7 @@ class SamSizedDecoder(nn.Module):
         self.iou_head = Mlp([DIM, DIM, DIM, MASKS])
 
     def embed_points(self, coords, labels):
-        pe = self.positions((coords + 0.5) / INPUT_SIZE)
+        pe = self.positions((coords + 0.5) / self.input_size)
         labels = labels.unsqueeze(-1)
         pe = pe * (labels != -1).to(pe.dtype) + self.not_a_point * (labels == -1).to(pe.dtype)
         for i in range(4):
