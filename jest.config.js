@@ -1,5 +1,6 @@
 // Two projects: fast unit/integration tests beside the code and in test/, and end-to-end tests that drive
-// a real OHIF viewer, Orthanc and Chromium (test/e2e). `npm test` runs both.
+// a real OHIF viewer, Orthanc and Chromium (test/e2e). `npm test` runs both side by side, each in its own jest
+// process, the e2e files one at a time (scripts/runTests.mjs; jest has no per-project worker limit).
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' } }];
 
 module.exports = {
@@ -16,7 +17,6 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.(t|j)sx?$': swc },
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-      maxWorkers: 1,
     },
   ],
   testTimeout: 120000,
