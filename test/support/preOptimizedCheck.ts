@@ -3,33 +3,17 @@
 // (manifest `optimized`, graph optimisation off) and the original files (optimised at load) — and compares
 // their logits on phantom-like slices. Prints one JSON line. Usage: node <bundle> <manifest.json>
 import { readFileSync } from 'node:fs';
-import type { InferenceBackend, ModelSession } from '../../core/src/pipeline/backend';
-import { decoderFeeds, selectMaskLogits } from '../../core/src/pipeline/decoderFeeds';
-import type { SourceImage } from '../../core/src/pipeline/image';
+import type { InferenceBackend } from '../../core/src/pipeline/backend';
 import { parseManifest } from '../../core/src/pipeline/manifest';
 import { loadModelPart, type ModelFileSource } from '../../core/src/pipeline/modelLoader';
 import { prepareImage, sessionEncoder } from '../../core/src/pipeline/predictor';
 import { decoderImageFeatures, loadSplitDecoder, promptDecoderSession, releaseSplitDecoder } from '../../core/src/pipeline/splitDecoder';
-import type { Tensor } from '../../core/src/pipeline/tensor';
 import { createNodeBackend } from '../../core/src/runtimes/backendChoice';
 import { nodeModelSource } from '../../core/src/runtimes/nodeModelSource';
+import { maskLogits, phantomSlice } from './decoderCheckInputs';
 
 const [manifestPath] = process.argv.slice(2) as [string];
 const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
-
-function slice(seed: number): SourceImage {
-  const rows = 256;
-  const columns = 256;
-  const pixels = new Int16Array(rows * columns);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns; c++) {
-      const liver = ((c - 90 - seed * 7) / 40) ** 2 + ((r - 120) / 55) ** 2 < 1 ? 200 : 0;
-      const kidney = ((c - 180) / 30) ** 2 + ((r - 150 + seed * 5) / 25) ** 2 < 1 ? 120 : 0;
-      pixels[r * columns + c] = -50 + liver + kidney + ((r * 31 + c * 17 + seed) % 13);
-    }
-  }
-  return { rows, columns, samplesPerPixel: 1, pixels, rescaleSlope: 1, rescaleIntercept: 0, modality: 'CT' };
-}
 
 const BOXES = [
   { x0: 180, y0: 220, x1: 560, y1: 720 },
@@ -40,12 +24,6 @@ const BOXES = [
 /** The files a loader reads, in order. */
 function recording(source: ModelFileSource, into: string[]): ModelFileSource {
   return { read: (file, progress) => (into.push(file), source.read(file, progress)) };
-}
-
-async function logits(decoder: ModelSession, embedding: Tensor, box: (typeof BOXES)[number]) {
-  const spec = manifest.decoder;
-  const out = await decoder.run(decoderFeeds(spec, embedding, box, manifest.lowResSize, { rows: 256, columns: 256 }), [spec.outputs.lowResLogits]);
-  return Float32Array.from(selectMaskLogits(out[spec.outputs.lowResLogits]!, spec.maskIndex, manifest.lowResSize));
 }
 
 async function open(backend: InferenceBackend, files: string[]) {
@@ -71,12 +49,12 @@ async function main() {
   let largest = 0;
   let compared = 0;
   for (const seed of [0, 3]) {
-    const embedding = await sessionEncoder(encoder, manifest).encode(prepareImage(slice(seed), manifest));
+    const embedding = await sessionEncoder(encoder, manifest).encode(prepareImage(phantomSlice(seed), manifest));
     const prePrompt = promptDecoderSession(pre.split, await decoderImageFeatures(pre.split, manifest, embedding));
     const origPrompt = promptDecoderSession(orig.split, await decoderImageFeatures(orig.split, manifest, embedding));
     for (const box of BOXES) {
-      const reference = await logits(orig.decoder, embedding, box);
-      for (const other of [await logits(pre.decoder, embedding, box), await logits(prePrompt, embedding, box), await logits(origPrompt, embedding, box)]) {
+      const reference = await maskLogits(manifest, orig.decoder, embedding, box);
+      for (const other of [await maskLogits(manifest, pre.decoder, embedding, box), await maskLogits(manifest, prePrompt, embedding, box), await maskLogits(manifest, origPrompt, embedding, box)]) {
         for (let i = 0; i < reference.length; i++) {
           worst = Math.max(worst, Math.abs(reference[i]! - other[i]!));
           largest = Math.max(largest, Math.abs(reference[i]!));

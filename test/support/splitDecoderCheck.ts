@@ -2,35 +2,17 @@
 // typed-array checks fail inside jest's sandbox). Compares the unsplit and split decoders of a model on
 // phantom-like slices and prints one JSON line. Usage: node <bundle> <manifest.json> <node|wasm>
 import { readFileSync } from 'node:fs';
-import { decoderFeeds, selectMaskLogits } from '../../core/src/pipeline/decoderFeeds';
-import type { ModelSession } from '../../core/src/pipeline/backend';
-import type { SourceImage } from '../../core/src/pipeline/image';
 import { parseManifest } from '../../core/src/pipeline/manifest';
 import { loadModelPart } from '../../core/src/pipeline/modelLoader';
 import { prepareImage, sessionEncoder } from '../../core/src/pipeline/predictor';
 import { decoderImageFeatures, loadSplitDecoder, promptDecoderSession, releaseSplitDecoder } from '../../core/src/pipeline/splitDecoder';
-import type { Tensor } from '../../core/src/pipeline/tensor';
 import { decodeModelBox } from '../../core/src/pipeline/volume';
 import { createNodeBackend } from '../../core/src/runtimes/backendChoice';
 import { nodeModelSource } from '../../core/src/runtimes/nodeModelSource';
+import { maskLogits, phantomSlice } from './decoderCheckInputs';
 
 const [manifestPath, backendName] = process.argv.slice(2) as [string, 'node' | 'wasm'];
 const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
-
-/** A 256² CT-like slice with two bright ellipses, as the phantoms. */
-function slice(seed: number): SourceImage {
-  const rows = 256;
-  const columns = 256;
-  const pixels = new Int16Array(rows * columns);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns; c++) {
-      const a = ((c - 90 - seed * 7) / 40) ** 2 + ((r - 120) / 55) ** 2 < 1 ? 200 : 0;
-      const b = ((c - 180) / 30) ** 2 + ((r - 150 + seed * 5) / 25) ** 2 < 1 ? 120 : 0;
-      pixels[r * columns + c] = -50 + a + b + ((r * 31 + c * 17 + seed) % 13);
-    }
-  }
-  return { rows, columns, samplesPerPixel: 1, pixels, rescaleSlope: 1, rescaleIntercept: 0, modality: 'CT' };
-}
 
 const BOXES = [
   { x0: 180, y0: 220, x1: 560, y1: 720 },
@@ -38,12 +20,6 @@ const BOXES = [
   { x0: 10, y0: 10, x1: 1000, y1: 1010 },
   { x0: 400, y0: 400, x1: 420, y1: 430 },
 ];
-
-async function logits(decoder: ModelSession, embedding: Tensor, box: (typeof BOXES)[number]) {
-  const spec = manifest.decoder;
-  const out = await decoder.run(decoderFeeds(spec, embedding, box, manifest.lowResSize, { rows: 256, columns: 256 }), [spec.outputs.lowResLogits]);
-  return Float32Array.from(selectMaskLogits(out[spec.outputs.lowResLogits]!, spec.maskIndex, manifest.lowResSize));
-}
 
 async function main() {
   const backend = await createNodeBackend(backendName, 2);
@@ -58,12 +34,12 @@ async function main() {
   let masks = 0;
   let maskPixels = 0;
   for (const seed of [0, 3]) {
-    const prepared = prepareImage(slice(seed), manifest);
+    const prepared = prepareImage(phantomSlice(seed), manifest);
     const embedding = await sessionEncoder(encoder, manifest).encode(prepared);
     const prompt = promptDecoderSession(split, await decoderImageFeatures(split, manifest, embedding));
     for (const box of BOXES) {
-      const a = await logits(decoder, embedding, box);
-      const b = await logits(prompt, embedding, box);
+      const a = await maskLogits(manifest, decoder, embedding, box);
+      const b = await maskLogits(manifest, prompt, embedding, box);
       for (let i = 0; i < a.length; i++) {
         worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
         largest = Math.max(largest, Math.abs(a[i]!));
