@@ -1,8 +1,8 @@
-import { OipFormatError, parseHeaderLength, readFloat32, sliceTensors, splitBody } from '@medsam-ohif/core/src/runtimes/oipBinary';
+import { OipFormatError, readFloat32, sliceTensors } from '@medsam-ohif/core/src/runtimes/oipBinary';
 import { BINARY_DATA, BINARY_DATA_OUTPUT, BINARY_DATA_SIZE, elementCount, EMBEDDING_ID, OUTPUT_DATATYPE, REQUEST_OUTPUT_DATATYPE } from '@medsam-ohif/core/src/runtimes/oipProtocol';
 import type { ServedDecoder } from '../models/servedDecoder';
 import type { PromptTensor } from '../workers/protocol';
-import { bad, flag, isObject, parameters } from './parseInferRequest';
+import { bad, flag, isObject, parameters, readRequestEnvelope } from './parseInferRequest';
 
 /** A checked decoder request: which embedding, the prompt tensors by name, how the logits come back. */
 export interface DecodeCall {
@@ -73,20 +73,7 @@ function outputsBinary(v: unknown, fallback: boolean, decoder: ServedDecoder): b
  * `embedding_id` request parameter. Anything else is a 400 that names the field.
  */
 export function parseDecodeRequest(body: Uint8Array, headerLengthValue: string | undefined, decoder: ServedDecoder): DecodeCall {
-  if (body.byteLength === 0) bad('the request body is empty; send an inference request object');
-  let json: unknown;
-  let binary: Uint8Array;
-  let headerLength: number | undefined;
-  try {
-    headerLength = parseHeaderLength(headerLengthValue, body.byteLength);
-    ({ json, binary } = splitBody(body, headerLength));
-  } catch (e) {
-    if (e instanceof OipFormatError) bad(e.message);
-    throw e;
-  }
-  if (!isObject(json)) bad('the inference request must be a JSON object');
-  if (json.id !== undefined && typeof json.id !== 'string') bad('"id" must be a string');
-  const params = parameters(json.parameters, 'request');
+  const { json, binary, headerLength, params } = readRequestEnvelope(body, headerLengthValue);
   const embeddingId = params[EMBEDDING_ID];
   if (typeof embeddingId !== 'string' || !ID_PATTERN.test(embeddingId)) {
     bad(`model "${decoder.name}" needs the request parameter "${EMBEDDING_ID}": the id an answer of model "${decoder.encoder.name}" gave (64 hex digits)`);

@@ -130,11 +130,16 @@ function requestedOutputs(v: unknown, defaults: { binary: boolean; datatype: Out
   });
 }
 
-/**
- * Body (+ Inference-Header-Content-Length) → InferCall. Every way a request can be wrong ends in a 400
- * that names the field; nothing here trusts a declared size without checking it against the bytes.
- */
-export function parseInferRequest(body: Uint8Array, headerLengthValue: string | undefined, model: ServedModel): InferCall {
+/** A request's JSON object (with a string id if any), its binary tensor bytes and its parameters, checked. */
+export interface RequestEnvelope {
+  readonly json: Json & { readonly id?: string };
+  readonly binary: Uint8Array;
+  readonly headerLength: number | undefined;
+  readonly params: Json;
+}
+
+/** Body (+ Inference-Header-Content-Length) → the request's parts, for every model kind; a 400 names what is wrong. */
+export function readRequestEnvelope(body: Uint8Array, headerLengthValue: string | undefined): RequestEnvelope {
   if (body.byteLength === 0) bad('the request body is empty; send an inference request object');
   let json: unknown;
   let binary: Uint8Array;
@@ -148,7 +153,15 @@ export function parseInferRequest(body: Uint8Array, headerLengthValue: string | 
   }
   if (!isObject(json)) bad('the inference request must be a JSON object');
   if (json.id !== undefined && typeof json.id !== 'string') bad('"id" must be a string');
-  const params = parameters(json.parameters, 'request');
+  return { json: json as Json & { id?: string }, binary, headerLength, params: parameters(json.parameters, 'request') };
+}
+
+/**
+ * Body (+ Inference-Header-Content-Length) → InferCall. Every way a request can be wrong ends in a 400
+ * that names the field; nothing here trusts a declared size without checking it against the bytes.
+ */
+export function parseInferRequest(body: Uint8Array, headerLengthValue: string | undefined, model: ServedModel): InferCall {
+  const { json, binary, headerLength, params } = readRequestEnvelope(body, headerLengthValue);
   const inputs = json.inputs;
   if (!Array.isArray(inputs) || inputs.length === 0) bad('"inputs" must be a non-empty list of tensors');
   if (inputs.length > 1) bad(`model "${model.name}" takes exactly one input (${model.input.name}), got ${inputs.length}`);
