@@ -7,10 +7,10 @@ import { readBody } from '../http/readBody';
 import { sendInferBody } from '../http/respond';
 import type { ServedDecoder } from '../models/servedDecoder';
 import type { Admission } from '../queue/admission';
-import { QueueClosedError, QueueFullError, type LeaseQueue } from '../queue/leaseQueue';
+import { QueueFullError, type LeaseQueue } from '../queue/leaseQueue';
 import type { DecodeResult } from '../workers/protocol';
 import type { DecoderSlot } from '../workers/workerSlot';
-import { busy, untilAborted } from './handleInfer';
+import { busy, leaseOrRefuse, untilAborted } from './handleInfer';
 import { parseDecodeRequest, type DecodeCall } from './parseDecodeRequest';
 import type { RequestScope } from './requestScope';
 
@@ -61,14 +61,7 @@ export async function handleDecode(req: IncomingMessage, res: ServerResponse, de
       throw new HttpError(400, `embedding ${call.embeddingId.slice(0, 12)}… was computed by model "${embedding.model}"; "${decoder.name}" decodes embeddings of "${decoder.encoder.name}"`);
     }
     const queued = performance.now();
-    let lease;
-    try {
-      lease = await deps.queue.acquire(scope.signal);
-    } catch (e) {
-      if (e instanceof QueueFullError) throw busy(e);
-      if (e instanceof QueueClosedError) throw new HttpError(503, 'the service is shutting down', { 'Retry-After': '1', Connection: 'close' });
-      throw e;
-    }
+    const lease = await leaseOrRefuse(deps.queue, scope.signal);
     const waitedMs = performance.now() - queued;
     const release = lease.release;
     const run = lease.resource.run({ model: decoder.encoder.name, embeddingId: call.embeddingId, embedding: embedding.values, embeddingDims: embedding.dims, prompt: call.prompt });

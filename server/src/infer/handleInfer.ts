@@ -5,7 +5,7 @@ import { readBody } from '../http/readBody';
 import { sendInferBody } from '../http/respond';
 import type { ServedModel } from '../models/servedModel';
 import type { Admission } from '../queue/admission';
-import { QueueClosedError, QueueFullError, type LeaseQueue } from '../queue/leaseQueue';
+import { QueueClosedError, QueueFullError, type Lease, type LeaseQueue } from '../queue/leaseQueue';
 import type { EmbeddingStore } from '../embeddings/embeddingStore';
 import { embeddingId } from '../embeddings/embeddingStore';
 import type { EncoderSlot } from '../workers/workerSlot';
@@ -22,6 +22,17 @@ export interface InferDeps {
 }
 
 export const busy = (e: QueueFullError) => new HttpError(503, e.message, { 'Retry-After': String(e.retryAfterSeconds) });
+
+/** A worker from the queue, or the 503 a full or closing queue answers (encoder and decoder requests alike). */
+export async function leaseOrRefuse<R>(queue: LeaseQueue<R>, signal: AbortSignal): Promise<Lease<R>> {
+  try {
+    return await queue.acquire(signal);
+  } catch (e) {
+    if (e instanceof QueueFullError) throw busy(e);
+    if (e instanceof QueueClosedError) throw new HttpError(503, 'the service is shutting down', { 'Retry-After': '1', Connection: 'close' });
+    throw e;
+  }
+}
 
 /** Resolves with the promise's value, or rejects as soon as the scope ends (timeout, client gone). */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -67,14 +78,7 @@ async function admitted(req: IncomingMessage, res: ServerResponse, model: Served
     return sendInferBody(res, out, outHeader, { 'Server-Timing': 'cache;desc="embedding kept"' });
   }
   const queued = performance.now();
-  let lease;
-  try {
-    lease = await deps.queue.acquire(scope.signal);
-  } catch (e) {
-    if (e instanceof QueueFullError) throw busy(e);
-    if (e instanceof QueueClosedError) throw new HttpError(503, 'the service is shutting down', { 'Retry-After': '1', Connection: 'close' });
-    throw e;
-  }
+  const lease = await leaseOrRefuse(deps.queue, scope.signal);
   const waitedMs = performance.now() - queued;
   const release = lease.release;
   const run = lease.resource.run({ model: model.name, image: call.image, dims: call.dims, datatype: call.outputs[0].datatype, keep: id !== undefined, wire: call.embeddingOutput });
