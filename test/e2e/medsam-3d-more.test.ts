@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, repoRoot, startStack, waitForRenderedImage, type BrowserSession, type Stack } from './harness';
 import { medsamAppConfigJs } from './medsam/appConfig';
-import { dice, maskArea, maskBox, readPhantomLabels, structureMask, type LabelVolume } from './medsam/groundTruth';
+import { maskArea, maskBox, readPhantomLabels, structureDice3d, structureMask, type LabelVolume } from './medsam/groundTruth';
 import { dragBox, imageToPage, selectBoxTool, showInMpr, showInstance, waitForState, type ImageBox } from './medsam/medsamPage';
 import { decodeSegmentMasks, readSegmentMasks } from './medsam/segPage';
 import { clearRange, cliSegment3d, differingSlices, previewMasks, runCommand, sha256, showMedsamPanel, waitFor3d, type CommandWindow, type Volume3dView } from './medsam/volume3dPage';
@@ -40,18 +40,6 @@ describe('Segment in 3D: key slices, marked range, measurement menu, volume view
     const b = maskBox(structureMask(truth, k, ORGAN), truth.columns)!;
     return { x0: b.x0 - margin, y0: b.y0 - margin, x1: b.x1 + margin, y1: b.y1 + margin };
   };
-
-  function dice3d(bySop: Map<string, Uint8Array>): number {
-    const n = truth.rows * truth.columns;
-    const a = new Uint8Array(n * truth.slices);
-    const b = new Uint8Array(n * truth.slices);
-    sops.forEach((sop, k) => {
-      const m = bySop.get(sop);
-      if (m) a.set(m, k * n);
-      b.set(structureMask(truth, k, ORGAN), k * n);
-    });
-    return dice(a, b);
-  }
 
   /** The liver box on its largest slice through medsamSegmentBox (exact image pixels) → the 2D preview. */
   async function boxAndPreview(page: Page, onViewport = viewportId, shownImageId?: string): Promise<void> {
@@ -122,7 +110,7 @@ describe('Segment in 3D: key slices, marked range, measurement menu, volume view
     const accepted = await waitFor3d(page, "s.result?.phase === 'accepted' || !!s.error", 30_000);
     expect(accepted.error).toBeNull();
     const masks = decodeSegmentMasks(await readSegmentMasks(page, accepted.result!.segmentationId)).get(accepted.result!.segmentIndex!)!;
-    const score = dice3d(masks);
+    const score = structureDice3d(truth, sops, ORGAN, masks);
     art.writeText('key-slices.json', JSON.stringify({ keys, dice: score, result: accepted.result }, null, 2));
     expect(score).toBeGreaterThanOrEqual(0.9);
 
@@ -248,7 +236,7 @@ describe('Segment in 3D: key slices, marked range, measurement menu, volume view
     expect(result.box.y1).toBeCloseTo(Math.min(truth.rows - 1, Math.max(...ys) + margin), 3);
     expect(phantomSliceOf(result.slices.find((s) => s.slice === result.keySlice)!.imageId)).toBe(keySlice);
     const preview = await previewMasks(page, result.segmentationId);
-    const score = dice3d(preview);
+    const score = structureDice3d(truth, sops, ORGAN, preview);
     art.writeText('measurement-menu-3d.json', JSON.stringify({ dice: score, slices: result.slices.length, box: result.box }, null, 2));
     // The same as `segment3d` with that box from that slice; the looser box (the margin) lets the test model run
     // on past the liver's ends (Dice ≈ 0.8 against ≈ 0.97 for the tight box above), so the bound is lower.

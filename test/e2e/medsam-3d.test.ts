@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { dciodvfy, readWithPydicom } from '../fixtures/seg/segCases';
 import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, repoRoot, startStack, waitForRenderedImage, type BrowserSession, type Stack } from './harness';
 import { medsamAppConfigJs } from './medsam/appConfig';
-import { dice, maskArea, maskBox, readPhantomLabels, structureMask, type LabelVolume } from './medsam/groundTruth';
+import { dice, maskArea, maskBox, readPhantomLabels, structureDice3d, structureMask, type LabelVolume } from './medsam/groundTruth';
 import { selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
 import { fetchInstanceFile } from './medsam/pacs';
 import { decodeSegmentMasks, decodeSlices, loadSegFromStudyBrowser, readSegmentationVoxels, readSegmentMasks, waitForDisplaySet, type SaveOutcomeView } from './medsam/segPage';
@@ -34,19 +34,6 @@ describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
   let segmentationId: string;
   let fullSlices: number;
   const art = new Artifacts('medsam-3d');
-
-  /** The liver's 3D Dice: the viewer's masks by SOP instance against the phantom's labels, every slice. */
-  function dice3d(bySop: Map<string, Uint8Array>): number {
-    const n = truth.rows * truth.columns;
-    const a = new Uint8Array(n * truth.slices);
-    const b = new Uint8Array(n * truth.slices);
-    sops.forEach((sop, k) => {
-      const m = bySop.get(sop);
-      if (m) a.set(m, k * n);
-      b.set(structureMask(truth, k, ORGAN), k * n);
-    });
-    return dice(a, b);
-  }
 
   /** Slices whose labelmap holds the preview value (255), by SOP instance, with their pixel counts. */
   async function previewSlices(): Promise<Map<string, number>> {
@@ -125,7 +112,7 @@ describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
     expect(accepted.size).toBe(fullSlices);
     expect([...accepted.values()].reduce((n, m) => n + ones(m), 0)).toBe(state.result!.voxels);
     expect((await previewSlices()).size).toBe(0);
-    const score = dice3d(accepted);
+    const score = structureDice3d(truth, sops, ORGAN, accepted);
     art.writeText('3d-dice.json', JSON.stringify({ dice: score, slices: fullSlices }, null, 2));
     expect(score).toBeGreaterThanOrEqual(0.9);
     expect(await page.textContent('[data-cy="medsam-unsaved"]')).toMatch(/^1 segment changed/);

@@ -88,3 +88,16 @@ export function differingPixels(a: ArrayLike<number>, b: ArrayLike<number>): num
   for (let i = 0; i < a.length; i++) if (Boolean(a[i]) !== Boolean(b[i])) out.push(i);
   return out;
 }
+
+/** 3D Dice of the viewer's masks (by SOP instance, slice k = sops[k]) against one phantom structure, every slice. */
+export function structureDice3d(truth: LabelVolume, sops: readonly string[], structure: Parameters<typeof structureMask>[2], bySop: ReadonlyMap<string, Uint8Array>): number {
+  const n = truth.rows * truth.columns;
+  const a = new Uint8Array(n * truth.slices);
+  const b = new Uint8Array(n * truth.slices);
+  sops.forEach((sop, k) => {
+    const m = bySop.get(sop);
+    if (m) a.set(m, k * n);
+    b.set(structureMask(truth, k, structure), k * n);
+  });
+  return dice(a, b);
+}
