@@ -23,8 +23,10 @@ describe('WebGPU adapter choice', () => {
 });
 
 describe('default WASM threads', () => {
-  it('half the cores, rounded up, at most 4; 1 without cross-origin isolation', () => {
-    expect(defaultThreads(true, 2)).toBe(1);
+  it('half the cores, rounded up, at least 2 where there are 2, at most 4; 1 without cross-origin isolation', () => {
+    expect(defaultThreads(true, 1)).toBe(1);
+    expect(defaultThreads(true, 2)).toBe(2);
+    expect(defaultThreads(true, 3)).toBe(2);
     expect(defaultThreads(true, 4)).toBe(2);
     expect(defaultThreads(true, 6)).toBe(3);
     expect(defaultThreads(true, 16)).toBe(4);

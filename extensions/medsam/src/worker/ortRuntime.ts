@@ -50,13 +50,15 @@ export function ortModuleFile(providers: readonly BackendName[]): string {
 }
 
 /**
- * WASM threads when `medsam.threads` is not set: half the cores (rounded up), at most 4 — onnxruntime-web's
- * own rule. On 2 cores that is 1: there a second decoder thread gave nothing (paired in Chromium, 1 thread
- * took 0.71× the time of 2 under load; BENCHMARKS.md, issue 13) and the other core paints the live mask.
+ * WASM threads when `medsam.threads` is not set: half the cores (rounded up), at least 2 where there are 2,
+ * at most 4. On a quiet 2-core machine the SAM-sized decoder in Chromium took 1.5–1.7× longer with 1 thread
+ * than with 2 (BENCHMARKS.md, issue 13, quiet figures); the earlier 1-thread rule came from runs under load.
  * Threads need cross-origin isolation (SharedArrayBuffer).
  */
 export function defaultThreads(isolated: boolean, hardwareConcurrency: number | undefined): number {
-  return isolated ? Math.max(1, Math.min(4, Math.ceil((hardwareConcurrency ?? 1) / 2))) : 1;
+  if (!isolated) return 1;
+  const cores = Math.max(1, hardwareConcurrency ?? 1);
+  return Math.min(4, Math.max(Math.min(2, cores), Math.ceil(cores / 2)));
 }
 
 /** Loads onnxruntime-web from the configured URL (never bundled: its own workers and .wasm sit beside it). */
