@@ -11,7 +11,7 @@ import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, repoRoot, s
 import { medsamAppConfigJs } from './medsam/appConfig';
 import { cliSegment } from './medsam/cli';
 import { dice, differingPixels, maskArea, maskBox, readPhantomLabels, structureMask, type LabelVolume } from './medsam/groundTruth';
-import { dragBox, dragInViewport, leftMarginColumn, medsamState, readLabelmap, selectBoxTool, showInMpr, showInstance, waitForState, zoomOut, type ImageBox } from './medsam/medsamPage';
+import { dragBox, dragInViewport, leftMarginColumn, medsamState, readLabelmap, selectBoxTool, showInMpr, showInstance, waitForState, zoomOut, type ImageBox, type LabelmapReadback } from './medsam/medsamPage';
 import { timedStep } from './medsam/timedStep';
 
 // The test model (models/test-tiny, SAM decoder contract). MEDSAM_E2E_MODEL=<manifest.json> tries another.
@@ -19,6 +19,8 @@ const MODEL_FILE = path.resolve(repoRoot, process.env.MEDSAM_E2E_MODEL ?? 'model
 const MODEL_URL = `/e2e-model/${path.basename(MODEL_FILE)}`;
 const THREADS = 2;
 const ORGAN = { name: 'liver', slice: 15, margin: 3 };
+/** A preview's voxel value (extensions/medsam/src/segmentation/previewColour.ts). */
+const PREVIEW = 255;
 
 jest.setTimeout(600_000);
 
@@ -210,6 +212,53 @@ describe('MedSAM in the OHIF viewer (run-time bundles)', () => {
     expect(await readLabelmap(page, imageId)).toEqual(withSegment);
     await page.keyboard.press('Control+z');
     await waitForState(page, "s.result?.phase === 'undone'", 10_000);
+  });
+
+  it('a drag held still until its live mask shows: that mask becomes the preview as drawn, the undecided one goes, Esc restores', async () => {
+    const { page } = browser;
+    const before = await readLabelmap(page, imageId); // a segmentation exists: the live mask draws into it
+    expect(before.segmentations).toHaveLength(1);
+    const previewVoxels = (r: LabelmapReadback) => r.voxels.flatMap((v, i) => (v === PREVIEW ? [i] : []));
+    // From mouse-up on: cornerstone's labelmap-change notifications (each re-renders the viewport).
+    const countLabelmapChanges = () =>
+      page.evaluate(() => {
+        const w = window as unknown as { cornerstone: any; cornerstoneTools: any; __medsamDataEvents: number };
+        w.__medsamDataEvents = 0;
+        w.cornerstone.eventTarget.addEventListener(w.cornerstoneTools.Enums.Events.SEGMENTATION_DATA_MODIFIED, () => w.__medsamDataEvents++);
+      });
+    // An undecided preview of the liver's upper half, left on screen.
+    const upper = { ...organBox, y1: Math.round((organBox.y0 + organBox.y1) / 2) };
+    await dragBox(page, imageId, upper);
+    await waitForState(page, "s.result?.phase === 'preview'", 180_000);
+    const firstPreview = previewVoxels(await readLabelmap(page, imageId));
+    expect(firstPreview.length).toBeGreaterThan(0);
+    // The whole liver, held still until the live mask of the final box is on screen (its voxels stop changing).
+    await dragBox(page, imageId, organBox, undefined, {
+      beforeRelease: async () => {
+        let last = '';
+        let stableSince = Date.now();
+        for (const deadline = Date.now() + 60_000; Date.now() < deadline; await page.waitForTimeout(250)) {
+          const now = previewVoxels(await readLabelmap(page, imageId)).join(',');
+          if (now !== last) [last, stableSince] = [now, Date.now()];
+          else if (now !== firstPreview.join(',') && Date.now() - stableSince > 1500) return countLabelmapChanges();
+        }
+        throw new Error('the live mask of the final box never showed');
+      },
+    });
+    const state = await waitForState(page, "s.result?.phase === 'preview' && !!s.result?.wait", 60_000);
+    const wait = (state.result as unknown as { wait: Record<string, number> }).wait;
+    expect(wait.inference).toBe(0); // the final box was decoded during the drag
+    const shown = await readLabelmap(page, imageId);
+    const cli = await cliSegment(repoRoot, { model: MODEL_FILE, image: slicePath, box: state.result!.box, threads: THREADS, outDir: art.dir });
+    // The preview is exactly the final box's mask; nothing of the first preview is left; every other voxel as before.
+    expect(previewVoxels(shown)).toEqual(Array.from(cli.mask).flatMap((v, i) => (v ? [i] : [])));
+    expect(shown.voxels.flatMap((v, i) => (v !== PREVIEW && v !== before.voxels[i] ? [i] : []))).toEqual([]);
+    // One notification (the first preview's removal under the kept mask), not an erase, a removal and a redraw.
+    expect(await page.evaluate(() => (window as unknown as { __medsamDataEvents: number }).__medsamDataEvents)).toBe(1);
+    await art.screenshot(page, 'drag held still: the live mask kept as the preview');
+    await page.keyboard.press('Escape');
+    await waitForState(page, "s.result?.phase === 'discarded'", 10_000);
+    expect(await readLabelmap(page, imageId)).toEqual(before);
   });
 
   it('the panel offers the listed models by name; the LiteMedSAM-profile test model loads, segments the liver and is remembered', async () => {

@@ -79,7 +79,8 @@ export function imageToPage(page: Page, imageId: string, points: [number, number
 }
 
 /** A mouse drag from one image position to another, as a user draws a box. */
-export async function dragBox(page: Page, imageId: string, box: ImageBox, viewportId?: string): Promise<void> {
+/** `beforeRelease`: runs while the mouse is held still at the box's last corner (a drag that ends still). */
+export async function dragBox(page: Page, imageId: string, box: ImageBox, viewportId?: string, options: { beforeRelease?: () => Promise<void> } = {}): Promise<void> {
   const [a, b] = await imageToPage(
     page,
     imageId,
@@ -93,6 +94,7 @@ export async function dragBox(page: Page, imageId: string, box: ImageBox, viewpo
   await page.mouse.down();
   await page.mouse.move((a[0] + b[0]) / 2, (a[1] + b[1]) / 2, { steps: 4 });
   await page.mouse.move(b[0], b[1], { steps: 4 });
+  await options.beforeRelease?.();
   await page.mouse.up();
 }
 

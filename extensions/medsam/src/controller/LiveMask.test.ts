@@ -8,12 +8,13 @@ import { LiveMask, type LiveMaskDeps } from './LiveMask';
 const flush = () => new Promise((r) => setTimeout(r, 0));
 const box = (x1: number, imageId = 'img:1'): BoxCompleted => ({ imageId, viewportId: 'vp', slice: 0, box: { x0: 10, y0: 10, x1, y1: 50 } });
 
-function harness(over: Partial<LiveMaskDeps> = {}) {
+function harness(over: Partial<LiveMaskDeps<string>> = {}) {
   const requests: { request: SegmentRequest; resolve: (r: SegmentResult) => void; reject: (e: Error) => void }[] = [];
   const drawn: number[] = [];
   let erased = 0;
+  let taken = 0;
   const pixels = new Int16Array([1, 2, 3, 4]);
-  const deps: LiveMaskDeps = {
+  const deps: LiveMaskDeps<string> = {
     active: () => true,
     embeddingReady: () => true,
     input: async () => ({ image: { rows: 2, columns: 2, samplesPerPixel: 1, pixels, rescaleSlope: 1, rescaleIntercept: 0, modality: 'CT' }, imageRef: { imageId: 'img:1' } as never, normalization: { kind: 'auto' } as never }),
@@ -23,10 +24,11 @@ function harness(over: Partial<LiveMaskDeps> = {}) {
       return true;
     },
     erase: () => void erased++,
+    take: () => (drawn.length ? `drawing of ${drawn.at(-1)} #${++taken}` : null),
     ...over,
   };
   const result = (x1: number) => ({ mask: new Uint8Array([x1 & 1]) }) as unknown as SegmentResult;
-  return { live: new LiveMask(deps), requests, drawn, erased: () => erased, result, pixels };
+  return { live: new LiveMask<string>(deps), requests, drawn, erased: () => erased, result, pixels };
 }
 
 describe('LiveMask', () => {
@@ -59,9 +61,30 @@ describe('LiveMask', () => {
     await flush();
     const taken = h.live.finish(box(30));
     expect(taken).not.toBeNull();
-    await expect(taken).resolves.toBe(r);
+    await expect(taken!.result).resolves.toBe(r);
     expect(h.requests).toHaveLength(1);
-    expect(h.erased()).toBe(1); // the live drawing goes; the controller draws the preview
+    // The drawing on screen is the final box's: handed over, not erased (the controller keeps it as the preview).
+    expect(taken!.onScreen).toEqual({ drawing: 'drawing of 30 #1', result: r });
+    expect(h.erased()).toBe(0);
+    h.live.cancel(); // the next drag's end does not erase what was handed over
+    expect(h.erased()).toBe(0);
+  });
+
+  it('mouse-up on a box other than the one drawn: the drawing is erased and nothing is handed over', async () => {
+    const h = harness();
+    h.live.moved(box(31));
+    await flush();
+    h.requests[0]!.resolve(h.result(31));
+    await flush();
+    await flush();
+    h.live.moved(box(32));
+    await flush();
+    const taken = h.live.finish(box(32)); // in flight: its decode is reused, but it is not on screen
+    const r = h.result(32);
+    h.requests[1]!.resolve(r);
+    await expect(taken!.result).resolves.toBe(r);
+    expect(taken!.onScreen).toBeNull();
+    expect(h.erased()).toBe(1);
   });
 
   it('mouse-up while the final box is being decoded waits for that decode', async () => {
@@ -71,7 +94,8 @@ describe('LiveMask', () => {
     const taken = h.live.finish(box(40));
     const r = h.result(40);
     h.requests[0]!.resolve(r);
-    await expect(taken).resolves.toBe(r);
+    await expect(taken!.result).resolves.toBe(r);
+    expect(taken!.onScreen).toBeNull();
     await flush();
     expect(h.drawn).toEqual([]); // the drag is over: the controller draws it, not the live mask
   });

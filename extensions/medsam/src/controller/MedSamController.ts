@@ -17,6 +17,8 @@ import { avoidSegmentStatsRace } from '../host/segmentStatsRace';
 import { measured } from '../utils/mainThreadMeasure';
 import { toPlainError } from '../utils/plainError';
 import type { ImageRef, Progress, SegmentResult } from '../worker/protocol';
+import type { LiveFinish } from './LiveMask';
+import type { SegmentOverlap } from '../segmentation/overlap';
 import { displaySetFor } from './embeddingInput';
 import { afterPaint, WaitClock } from './waitClock';
 import type { ModelLoader } from './ModelLoader';
@@ -49,7 +51,7 @@ export interface ControllerDeps {
   /** Embeddings computed around the shown slice while the tool is active (prefetch/). */
   readonly background?: { start(): void; stop(): void };
   /** The mask that followed the box while it was dragged (LiveMask.ts): its decode of the final box, if any. */
-  readonly live?: { finish(box: BoxCompleted): Promise<SegmentResult> | null };
+  readonly live?: { finish(box: BoxCompleted): LiveFinish<LabelmapEdit> | null };
 }
 
 /**
@@ -115,8 +117,10 @@ export class MedSamController {
   /** A box from the tool (or the segmentBox command): segment it and show the result as a preview. */
   async segmentBox(box: BoxCompleted): Promise<void> {
     const job = ++this.job;
-    const live = this.deps.live?.finish(box) ?? null; // erases the live drawing before the old preview goes
-    this.discardPreview();
+    const live = this.deps.live?.finish(box) ?? null; // erases the live drawing unless it shows this box
+    // The final box's mask already on screen becomes the preview as it is: no erase and redraw (renders).
+    const adopted = live?.onScreen ? this.adoptLiveDrawing(box, live.onScreen.drawing, live.onScreen.result.mask) : null;
+    if (!adopted) this.discardPreview();
     // The wait the reader sees starts at mouse-up (the tool stamps it), not when this method runs.
     const startedAt = box.releasedAt ?? Date.now();
     const wait = new WaitClock(startedAt);
@@ -132,20 +136,53 @@ export class MedSamController {
       await this.deps.model.ensure();
       wait.lap('modelWait');
       const segment = () => this.deps.client.segment({ image, imageRef: ref, normalization, box: box.box }, (p) => this.onJobProgress(job, startedAt, p));
-      const result = live ? await live.catch(segment) : await segment();
+      const result = live ? await live.result.catch(segment) : await segment();
       if (job !== this.job) return; // a newer box superseded this one
       wait.lap('inference');
       this.store.update({ job: { status: 'running', stage: 'writing', startedAt } });
       const { segmentationId, created } = await this.deps.targets.ensure(box.viewportId, displaySet, box.imageId);
-      measured('preview', () => this.showPreview(box, result, { segmentationId, created }, image, wait.elapsed()));
+      measured('preview', () => this.showPreview(box, result, { segmentationId, created }, image, wait.elapsed(), adopted));
       if (created) this.deps.services.panelService.activatePanel(PANEL_ID, true);
       // "Time" is mouse-up → preview on screen: taken once the browser has painted the preview.
       await afterPaint();
       wait.lap('draw');
       if (job === this.job) this.store.update((s) => ({ result: s.result && { ...s.result, totalMs: wait.elapsed(), wait: wait.laps() } }));
     } catch (e) {
-      if (job === this.job) this.store.update({ job: { status: 'idle' }, error: toPlainError(e) });
+      if (job !== this.job) return;
+      if (adopted) this.discardPreview(); // no result to show for the mask on screen
+      this.store.update({ job: { status: 'idle' }, error: toPlainError(e) });
     }
+  }
+
+  /**
+   * Makes the live drawing of the final box the preview, in place. The labelmap is briefly put back (without
+   * a render) so the old preview goes from under it and the overlaps are counted without either; the mask is
+   * then written again, rendered only if the old preview's removal changed what is on screen. → the overlaps,
+   * or null when the drawing cannot stay (the old preview's removal takes its segmentation with it).
+   */
+  private adoptLiveDrawing(box: BoxCompleted, drawing: LabelmapEdit, mask: Uint8Array): { overlaps: SegmentOverlap[] } | null {
+    const { segmentationId } = drawing;
+    const old = this.preview;
+    try {
+      labelmapEditor.revert(drawing, { notify: false });
+      if (old?.createdSegmentation && old.segmentationId === segmentationId) return null;
+      this.discardPreview({ notify: old?.segmentationId !== segmentationId });
+      const overlaps = this.overlapsFor(segmentationId, box.imageId, mask);
+      const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;
+      const edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, mask, PREVIEW_LABEL, { notify: old?.segmentationId === segmentationId });
+      this.preview = { edit, mask, imageId: box.imageId, viewportId: box.viewportId, segmentationId, createdSegmentation: false };
+      return { overlaps };
+    } catch {
+      labelmapEditor.redraw(segmentationId); // show the labelmap as it now is; the normal path draws the preview
+      return null;
+    }
+  }
+
+  /** Which other segments a mask covers, counted before the preview is drawn over them. */
+  private overlapsFor(segmentationId: string, imageId: string, mask: Uint8Array): SegmentOverlap[] {
+    const segments = this.deps.services.segmentationService.getSegmentation(segmentationId)?.segments ?? {};
+    const indices = Object.values(segments).flatMap((s) => (s ? [s.segmentIndex] : []));
+    return overlapsUnder(mask, labelmapEditor.segmentSlices(segmentationId, indices, imageId), (index) => segments[index]?.label);
   }
 
   /**
@@ -218,17 +255,19 @@ export class MedSamController {
     return { segmentationId: preview.segmentationId, createdSegmentation: preview.createdSegmentation };
   }
 
-  private showPreview(box: BoxCompleted, result: SegmentResult, target: { segmentationId: string; created: boolean }, image: SourceImage, totalMs: number): void {
+  /** `adopted`: the preview is already drawn (the live mask of this box) and its overlaps counted. */
+  private showPreview(box: BoxCompleted, result: SegmentResult, target: { segmentationId: string; created: boolean }, image: SourceImage, totalMs: number, adopted: { overlaps: SegmentOverlap[] } | null): void {
     const { segmentationId } = target;
-    const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;
-    const segments = this.deps.services.segmentationService.getSegmentation(segmentationId)?.segments ?? {};
-    const indices = Object.values(segments).flatMap((s) => (s ? [s.segmentIndex] : []));
-    // Counted before the preview is drawn over them.
-    const overlaps = overlapsUnder(result.mask, labelmapEditor.segmentSlices(segmentationId, indices, box.imageId), (index) => segments[index]?.label);
-    const edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
+    const inPlace = adopted && this.preview?.segmentationId === segmentationId && this.preview.mask === result.mask ? adopted : null;
+    if (!inPlace) this.discardPreview(); // an adopted drawing elsewhere than the target (the active segmentation changed)
+    const overlaps = inPlace ? inPlace.overlaps : this.overlapsFor(segmentationId, box.imageId, result.mask);
+    if (!inPlace) {
+      const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;
+      const edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
+      this.preview = { edit, mask: result.mask, imageId: box.imageId, viewportId: box.viewportId, segmentationId, createdSegmentation: target.created };
+    }
     const mosaic = mosaicWarningFor(box.imageId);
     showPreviewColour(box.viewportId, segmentationId);
-    this.preview = { edit, mask: result.mask, imageId: box.imageId, viewportId: box.viewportId, segmentationId, createdSegmentation: target.created };
     const view: ResultView = {
       phase: 'preview',
       imageId: box.imageId,
@@ -253,13 +292,14 @@ export class MedSamController {
     this.store.update({ job: { status: 'idle' }, result: view, target: this.deps.targets.view(segmentationId) });
   }
 
-  private discardPreview(): boolean {
+  /** `notify: false` when a write into the same segmentation follows at once and redraws it. */
+  private discardPreview({ notify = true }: { notify?: boolean } = {}): boolean {
     const preview = this.preview;
     if (!preview) return false;
     this.preview = null;
     try {
       if (preview.createdSegmentation) this.deps.services.segmentationService.remove(preview.segmentationId);
-      else labelmapEditor.revert(preview.edit);
+      else labelmapEditor.revert(preview.edit, { notify });
     } catch {
       // the segmentation is gone (e.g. deleted in OHIF's panel): nothing left to restore
     }

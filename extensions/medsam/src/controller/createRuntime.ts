@@ -11,6 +11,7 @@ import { getSegSaver } from '../store/saveRuntime';
 import { Volume3dController } from '../volume3d/Volume3dController';
 import { embeddingInput } from './embeddingInput';
 import type { LiveMask } from './LiveMask';
+import type { LabelmapEdit } from '../segmentation/LabelmapEditor';
 import { liveMaskRuntime } from './liveMaskRuntime';
 import { MedSamController } from './MedSamController';
 import { ModelLoader } from './ModelLoader';
@@ -26,7 +27,7 @@ export interface MedSamRuntime {
   /** "Segment in 3D" from the last box (issue 10). */
   readonly volume3d: Volume3dController;
   /** The mask that follows the box while it is dragged (issue 13). */
-  readonly liveMask: LiveMask;
+  readonly liveMask: LiveMask<LabelmapEdit>;
   readonly services: Services;
 }
 

@@ -21,7 +21,7 @@ export function liveMaskRuntime(deps: {
   readonly client: Pick<InferenceClient, 'segment'>;
   readonly targets: SegmentationTargets;
   readonly input: (viewportId: string, imageId: string) => Promise<EmbeddingInput>;
-}): LiveMask {
+}): LiveMask<LabelmapEdit> {
   let edit: LabelmapEdit | null = null;
   /** `redrawn`: a write into that segmentation follows at once and redraws it. */
   const erase = (redrawn?: string) => {
@@ -33,7 +33,7 @@ export function liveMaskRuntime(deps: {
     }
     edit = null;
   };
-  return new LiveMask({
+  return new LiveMask<LabelmapEdit>({
     active: () => deps.enabled && deps.store.getState().model.status === 'ready' && !deps.busyElsewhere(),
     embeddingReady: (viewportId, imageId) => {
       const prefetch = deps.store.getState().prefetch;
@@ -57,5 +57,10 @@ export function liveMaskRuntime(deps: {
       return true;
     },
     erase,
+    take: () => {
+      const taken = edit;
+      edit = null;
+      return taken;
+    },
   });
 }

@@ -51,11 +51,14 @@ function sliceVoxels(segmentationId: string, segmentIndex: number, sourceImageId
  * the segmentation service is told (triggerSegmentationDataModified) so that viewports and panels update.
  */
 export const labelmapEditor = {
-  /** Writes the mask as `segmentIndex` (its bound label value, or `labelValue` when given, e.g. a preview). */
-  write(segmentationId: string, segmentIndex: number, sourceImageId: string, mask: Uint8Array, labelValue?: number): LabelmapEdit {
+  /**
+   * Writes the mask as `segmentIndex` (its bound label value, or `labelValue` when given, e.g. a preview).
+   * `notify: false` when the viewer already shows these voxels (a live mask kept as the preview).
+   */
+  write(segmentationId: string, segmentIndex: number, sourceImageId: string, mask: Uint8Array, labelValue?: number, { notify = true }: { notify?: boolean } = {}): LabelmapEdit {
     const slice = sliceVoxels(segmentationId, segmentIndex, sourceImageId);
     const change = writeMask(slice.voxels, mask, labelValue ?? slice.labelValue, slice.offset);
-    labelmapEditor.redraw(segmentationId);
+    if (notify) labelmapEditor.redraw(segmentationId);
     return { segmentationId, voxels: slice.voxels, change };
   },
 
