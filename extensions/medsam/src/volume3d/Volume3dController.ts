@@ -29,6 +29,7 @@ import type { Services } from '../types/ohif';
 import { GlueError, toPlainError } from '../utils/plainError';
 import type { DecodeResult, DecoderSource, ImageRef } from '../worker/protocol';
 import { measureVolume, msLeft, stopInWords, type SlicePlane } from './describe';
+import { SliceTimingLog } from './sliceTimings';
 import { initialVolume3dState, type KeyBox, type Volume3dMode, type Volume3dPhase, type Volume3dResultView, type Volume3dState } from './state';
 import { workerSliceModel } from './workerSliceModel';
 
@@ -238,15 +239,18 @@ export class Volume3dController {
       let provenance: Omit<DecodeResult, 'mask'> | null = null;
       const decoders = new Set<DecoderSource>();
       const seriesIds = displaySet.imageIds ?? slices.imageIds;
+      const timingLog = new SliceTimingLog();
       const model = workerSliceModel({
         client: this.deps.client,
         imageIds: slices.imageIds,
         readImage: this.deps.readImage,
         normalizationFor: (image) => this.deps.policy.specFor(image, { key: displaySet.displaySetInstanceUID, imageIds: seriesIds }),
         signal: abort.signal,
-        onDecoded: (r) => {
+        onEmbedded: (slice, r, readMs) => timingLog.embed(slice, { readMs, encoderMs: r.ms, cacheHit: r.cacheHit, source: r.source }),
+        onDecoded: (r, slice) => {
           provenance ??= r;
           if (r.decoder) decoders.add(r.decoder);
+          timingLog.decode(slice, r.decodeMs, r.decoder);
         },
       });
       const hooks: RunHooks = {
@@ -299,6 +303,7 @@ export class Volume3dController {
         stops: outcome ? { up: stopInWords('up', outcome.stops.up), down: stopInWords('down', outcome.stops.down) } : { up: cancelledWords, down: cancelledWords },
         cancelled: outcome ? outcome.cancelled : true,
         totalMs: Date.now() - startedAt,
+        ...(outcome ? { timings: timingLog.timings(outcome) } : {}),
         modelIdentity: p?.modelIdentity ?? null,
         normalization: p?.normalization ?? null,
         embeddingSource: p?.embeddingSource ?? null,

@@ -1,6 +1,7 @@
 import type { Box, NormalizationRecord } from '@medsam-ohif/core';
 import type { PlainError } from '../utils/plainError';
 import type { DecoderSource, EmbeddingSource } from '../worker/protocol';
+import type { Volume3dTimings } from './sliceTimings';
 
 /**
  * Which 3D prompt ran: one box without a range (our stop rules), MedSAM's 3D box (a box plus a range), or boxes
@@ -77,6 +78,8 @@ export interface Volume3dResultView {
   readonly stops: { readonly up: string; readonly down: string };
   readonly cancelled: boolean;
   readonly totalMs: number;
+  /** Per slice: the worker's encoder and decoder times and the walk's waits (absent when cancelled mid-embedding). */
+  readonly timings?: Volume3dTimings;
   readonly modelIdentity: string | null;
   readonly normalization: NormalizationRecord | null;
   readonly embeddingSource: EmbeddingSource | null;

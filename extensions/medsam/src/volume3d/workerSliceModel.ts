@@ -1,6 +1,6 @@
 import type { Mask, NormalizationSpec, SliceModel, SourceImage } from '@medsam-ohif/core';
 import type { InferenceClient } from '../inference/InferenceClient';
-import type { DecodeResult, ImageRef } from '../worker/protocol';
+import type { DecodeResult, EmbedResult, ImageRef } from '../worker/protocol';
 
 export interface WorkerSliceModelDeps {
   readonly client: InferenceClient;
@@ -11,8 +11,10 @@ export interface WorkerSliceModelDeps {
   readonly normalizationFor: (image: SourceImage) => Promise<NormalizationSpec>;
   /** Cancels embeddings in flight (a service call, or a request waiting in the worker). */
   readonly signal?: AbortSignal;
-  /** Each decoded slice's provenance (model, normalisation, who computed the embedding). */
-  readonly onDecoded?: (result: Omit<DecodeResult, 'mask'>) => void;
+  /** Each slice's embedding as the worker reported it, and the main thread's time reading the slice before it. */
+  readonly onEmbedded?: (slice: number, result: EmbedResult, readMs: number) => void;
+  /** Each decoded slice's provenance (model, normalisation, who computed the embedding) and decoder time. */
+  readonly onDecoded?: (result: Omit<DecodeResult, 'mask'>, slice: number) => void;
 }
 
 /**
@@ -24,14 +26,17 @@ export interface WorkerSliceModelDeps {
 export function workerSliceModel(deps: WorkerSliceModelDeps): SliceModel<string> {
   return {
     async embed(slice) {
+      const t0 = performance.now();
       const { image, ref } = await deps.readImage(deps.imageIds[slice]);
       const normalization = await deps.normalizationFor(image);
+      const readMs = performance.now() - t0;
       const result = await deps.client.embed({ image, imageRef: ref, normalization }, deps.signal);
+      deps.onEmbedded?.(slice, result, readMs);
       return result.key;
     },
-    async decode(key, _slice, modelBox): Promise<Mask> {
+    async decode(key, slice, modelBox): Promise<Mask> {
       const { mask, ...rest } = await deps.client.decode({ key, modelBox });
-      deps.onDecoded?.(rest);
+      deps.onDecoded?.(rest, slice);
       return { rows: rest.rows, columns: rest.columns, data: mask };
     },
   };
