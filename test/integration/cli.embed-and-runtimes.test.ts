@@ -34,13 +34,31 @@ describe('medsam embed', () => {
 });
 
 describe('runtimes: onnxruntime-node vs onnxruntime-web (WASM, what browsers run)', () => {
-  it('give the same mask up to pixels at the threshold (measured, not hidden)', () => {
+  const manifest = JSON.parse(readFileSync(TEST_MODEL, 'utf8'));
+  const decoder = manifest.decoder;
+  // The identity names the manifest's own files; decoderFiles says which file really ran (WASM: the pre-optimised one).
+  const filesRun = {
+    node: [{ entry: 'decoder', file: 'decoder.onnx', sha256: decoder.sha256 }],
+    wasm: [
+      {
+        entry: 'decoder.optimized',
+        file: 'decoder.opt.onnx',
+        sha256: decoder.optimized.sha256,
+        preOptimizedFrom: { file: 'decoder.onnx', sha256: decoder.sha256, level: decoder.optimized.level, onnxruntime: decoder.optimized.onnxruntime },
+      },
+    ],
+  };
+
+  it('give the same mask up to pixels at the threshold (measured, not hidden), each naming the decoder file it ran', () => {
     const dir = tempDir();
-    const masks = ['node', 'wasm'].map((backend) => {
+    const masks = (['node', 'wasm'] as const).map((backend) => {
       const out = join(dir, `${backend}.png`);
       const r = runCli(['segment', '--model', TEST_MODEL, '--image', CT, '--box', '150,180,330,360', '--out', out, '--backend', backend, '--threads', '1', '--json']);
       expect(r.stderr).toBe('');
-      expect(JSON.parse(r.stdout).backend).toMatch(backend === 'node' ? /onnxruntime-node/ : /onnxruntime-web\/wasm/);
+      const summary = JSON.parse(r.stdout);
+      expect(summary.backend).toMatch(backend === 'node' ? /onnxruntime-node/ : /onnxruntime-web\/wasm/);
+      expect(summary.model.identity).toBe(`${manifest.name}@${manifest.version}+${manifest.encoder.sha256.slice(0, 12)}.${decoder.sha256.slice(0, 12)}`);
+      expect(summary.model.decoderFiles).toEqual(filesRun[backend]);
       return readMaskPng(out);
     });
     let flipped = 0;

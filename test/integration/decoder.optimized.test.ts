@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { InferenceBackend } from '../../core/src/pipeline/backend';
 import { parseManifest } from '../../core/src/pipeline/manifest';
-import { fileToOpen } from '../../core/src/pipeline/modelFile';
+import type { ModelFile } from '../../core/src/pipeline/manifestTypes';
+import { decoderFilesRun, fileToOpen } from '../../core/src/pipeline/modelFile';
 
 const ROOT = join(__dirname, '../..');
 const MODEL_DIR = join(ROOT, 'models/test-tiny');
@@ -46,6 +47,21 @@ describe('decoder files optimised ahead of time (issue 13)', () => {
     expect(fileToOpen(manifest.decoder, backend(false)).file.file).toBe('decoder.onnx');
     expect(fileToOpen(manifest.decoder, backend(undefined)).preOptimized).toBe(false);
     expect(fileToOpen(manifest.encoder, backend(true))).toEqual({ file: manifest.encoder, preOptimized: false }); // none listed
+  });
+
+  it('the files that ran name the pre-optimised file and the original it was saved from (for SEG provenance)', () => {
+    const { decoder } = manifest;
+    const { image, prompt } = manifest.decoderSplit!;
+    const from = (e: ModelFile) => ({ file: e.file, sha256: e.sha256, level: 'extended', onnxruntime: e.optimized!.onnxruntime });
+    expect(decoderFilesRun(manifest, backend(true), false)).toEqual([{ entry: 'decoder.optimized', file: 'decoder.opt.onnx', sha256: decoder.optimized!.sha256, preOptimizedFrom: from(decoder) }]);
+    expect(decoderFilesRun(manifest, backend(false), false)).toEqual([{ entry: 'decoder', file: 'decoder.onnx', sha256: decoder.sha256 }]);
+    expect(decoderFilesRun(manifest, backend(true), true)).toEqual([
+      { entry: 'decoderSplit.image.optimized', file: 'decoder_image.opt.onnx', sha256: image.optimized!.sha256, preOptimizedFrom: from(image) },
+      { entry: 'decoderSplit.prompt.optimized', file: 'decoder_prompt.opt.onnx', sha256: prompt.optimized!.sha256, preOptimizedFrom: from(prompt) },
+    ]);
+    expect(decoderFilesRun(manifest, backend(false), true).map((f) => f.file)).toEqual(['decoder_image.onnx', 'decoder_prompt.onnx']);
+    const unsplit = parseManifest({ ...manifestJson, decoderSplit: undefined });
+    expect(decoderFilesRun(unsplit, backend(true), true).map((f) => f.entry)).toEqual(['decoder.optimized']); // no split to run
   });
 
   it('refuses a malformed `optimized` entry by field', () => {

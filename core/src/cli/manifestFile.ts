@@ -1,6 +1,7 @@
 import { MedSamError } from '../pipeline/errors';
 import { modelIdentity, parseManifest } from '../pipeline/manifest';
 import type { ModelManifest } from '../pipeline/manifestTypes';
+import type { FileRun } from '../pipeline/modelFile';
 import { readManifestJson } from '../runtimes/nodeModelSource';
 
 /** Reads and checks a model manifest (a path or URL); a missing or unreadable one is a model error. */
@@ -14,7 +15,10 @@ export async function loadManifest(location: string): Promise<ModelManifest> {
   return parseManifest(json);
 }
 
-/** The model's part of every JSON summary. */
-export function modelSummary(manifest: ModelManifest) {
-  return { name: manifest.name, identity: modelIdentity(manifest), testModel: manifest.testModel };
+/**
+ * The model's part of every JSON summary; with the decoder files that ran where a command decoded (the identity
+ * names the manifest's own files; `--backend wasm` opens the pre-optimised decoder where the manifest has one).
+ */
+export function modelSummary(manifest: ModelManifest, decoderFiles?: readonly FileRun[]) {
+  return { name: manifest.name, identity: modelIdentity(manifest), testModel: manifest.testModel, ...(decoderFiles ? { decoderFiles } : {}) };
 }

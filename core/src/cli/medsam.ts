@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { checkBox } from '../pipeline/box';
+import { decoderFilesRun } from '../pipeline/modelFile';
 import { loadModelPart } from '../pipeline/modelLoader';
 import { describeNormalization, percentileBounds } from '../pipeline/normalize';
 import { prepareImage, segmentBox, sessionEncoder, type StageTimings } from '../pipeline/predictor';
@@ -70,7 +71,7 @@ async function segment(options: SegmentOptions) {
       bbox: result.summary.bbox,
     },
     normalization: { ...prepared.normalization, description: describeNormalization(prepared.normalization) },
-    model: modelSummary(manifest),
+    model: modelSummary(manifest, decoderFilesRun(manifest, run.backend, false)),
     backend: run.backend.name,
     timingsMs: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, round(v)])),
   };

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { checkBox, type Box } from '../pipeline/box';
+import { decoderFilesRun } from '../pipeline/modelFile';
 import { loadModelPart } from '../pipeline/modelLoader';
 import { describeNormalization, percentileBounds, type NormalizationSpec } from '../pipeline/normalize';
 import { prepareImage, sessionEncoder } from '../pipeline/predictor';
@@ -122,7 +123,7 @@ export async function segment3d(options: Segment3dOptions) {
     stops: result.stops,
     cancelled: result.cancelled,
     normalization: firstPrepared ? { ...firstPrepared.normalization, description: describeNormalization(firstPrepared.normalization) } : null,
-    model: modelSummary(manifest),
+    model: modelSummary(manifest, decoderFilesRun(manifest, backend, false)),
     backend: backend.name,
     timingsMs: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, round(v)])),
   };

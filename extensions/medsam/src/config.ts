@@ -9,6 +9,13 @@ export const ENCODER_BACKENDS: readonly EncoderBackend[] = ['browser', 'service'
 export type DecoderBackend = 'auto' | 'browser' | 'service';
 export const DECODER_BACKENDS: readonly DecoderBackend[] = ['auto', 'browser', 'service'];
 
+/**
+ * A second worker that only encodes (the browser's encoder), so that a 3D walk encodes the next slice while
+ * this one decodes: "auto" where the browser has at least 4 cores (navigator.hardwareConcurrency), "on", "off".
+ */
+export type EncoderWorkerSetting = 'auto' | 'on' | 'off';
+export const ENCODER_WORKER_SETTINGS: readonly EncoderWorkerSetting[] = ['auto', 'on', 'off'];
+
 /** Wire datatype of embeddings from the service (FP16 halves the download; rounding may flip edge pixels). */
 export type EmbeddingDatatype = 'FP16' | 'FP32';
 
@@ -40,6 +47,11 @@ export interface MedSamConfig {
   readonly allowSoftwareWebGpu: boolean;
   /** WASM threads; default: half the cores, at most 4, when the page is cross-origin isolated, else 1. */
   readonly threads?: number;
+  /**
+   * A second worker for the browser's encoder (the threads are then split between the two): "auto" (default)
+   * on at 4 cores or more, "on", "off". Used only where the browser computes embeddings.
+   */
+  readonly encoderWorker: EncoderWorkerSetting;
   /** Upper bound of the in-worker embedding cache in bytes (one MedSAM embedding is 4 MiB). */
   readonly embeddingCacheBytes: number;
   /** Cache Storage name for downloaded model files; null keeps nothing between sessions. */
@@ -89,6 +101,7 @@ export const DEFAULT_CONFIG: MedSamConfig = {
   backends: ['webgpu', 'wasm'],
   ortBaseUrl: '/ort/',
   allowSoftwareWebGpu: false,
+  encoderWorker: 'auto',
   embeddingCacheBytes: 256 * 1024 * 1024,
   modelCacheName: 'medsam-models-v1',
   ctWindow: 'medsam-paper',
@@ -221,6 +234,7 @@ export function readConfig(...sources: unknown[]): MedSamConfig {
         ortBaseUrl: ort === undefined ? undefined : withSlash(ort),
         allowSoftwareWebGpu: flag(source, 'allowSoftwareWebGpu'),
         threads: positiveInteger(source, 'threads'),
+        encoderWorker: oneOf(source, 'encoderWorker', ENCODER_WORKER_SETTINGS),
         embeddingCacheBytes: positiveInteger(source, 'embeddingCacheBytes'),
         ctWindow: ctWindow(source),
         normalization: oneOf(source, 'normalization', NORMALIZATION_CHOICES),

@@ -12,7 +12,9 @@ export function medsamAppConfigJs(repoRoot: string, medsam: Record<string, unkno
     import { buildAppConfig, toAppConfigJs } from ${JSON.stringify(path.join(repoRoot, 'config/viewer/app-config.mjs'))};
     const o = JSON.parse(process.argv[1]);
     const config = buildAppConfig({ extensions: o.extension ? [o.extension] : [], modes: [o.mode], modelManifestUrl: o.medsam.modelManifestUrl });
-    config.medsam = { ...config.medsam, ...o.medsam };
+    // One worker unless a test asks for the encoder worker: "auto" would start it on runners with 4 cores or
+    // more, splitting the threads the tests compare against the CLI with.
+    config.medsam = { ...config.medsam, encoderWorker: 'off', ...o.medsam };
     process.stdout.write(toAppConfigJs(config));`;
   return execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify({ ...bundles, medsam })], { encoding: 'utf8' });
 }

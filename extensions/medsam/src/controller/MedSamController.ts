@@ -12,6 +12,7 @@ import { giveSegmentOwnLayer, keepsOverlap } from '../segmentation/ownLayer';
 import { PREVIEW_LABEL, showPreviewColour } from '../segmentation/previewColour';
 import type { SegmentationTargets } from '../segmentation/segmentationTarget';
 import type { BoxCompleted } from '../tools/MedSamBoxTool';
+import { decoderRunOf } from '../store/decoderRun';
 import type { Services, Subscription } from '../types/ohif';
 import { avoidSegmentStatsRace } from '../host/segmentStatsRace';
 import { measured } from '../utils/mainThreadMeasure';
@@ -267,6 +268,7 @@ export class MedSamController {
       this.preview = { edit, mask: result.mask, imageId: box.imageId, viewportId: box.viewportId, segmentationId, createdSegmentation: target.created };
     }
     const mosaic = mosaicWarningFor(box.imageId);
+    const decoderRun = decoderRunOf([result.decoder], result.decoderFiles);
     showPreviewColour(box.viewportId, segmentationId);
     const view: ResultView = {
       phase: 'preview',
@@ -276,7 +278,7 @@ export class MedSamController {
       areaPixels: result.summary.areaPixels,
       areaMm2: areaMm2(result.summary.areaPixels, image.pixelSpacing),
       normalization: describeNormalization(result.normalization),
-      provenance: { modelIdentity: result.modelIdentity, normalization: result.normalization },
+      provenance: { modelIdentity: result.modelIdentity, normalization: result.normalization, ...(decoderRun ? { decoderRun } : {}) },
       embeddingCacheHit: result.embeddingCacheHit,
       ...(result.embeddingSource ? { embeddingSource: result.embeddingSource } : {}),
       ...(result.decoder ? { decoder: result.decoder } : {}),

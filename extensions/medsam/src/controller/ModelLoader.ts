@@ -29,6 +29,7 @@ export class ModelLoader {
       ortBaseUrl: new URL(this.config.ortBaseUrl, this.baseUrl).href,
       ...(this.config.allowSoftwareWebGpu ? { allowSoftwareWebGpu: true } : {}),
       ...(this.config.threads ? { threads: this.config.threads } : {}),
+      encoderWorker: this.config.encoderWorker,
       embeddingCacheBytes: this.config.embeddingCacheBytes,
       modelCacheName: this.config.modelCacheName,
       encoder: encoderSettings(this.config, encoderBackend, this.baseUrl, manifestUrl),

@@ -1,5 +1,6 @@
 import type { Box, NormalizationRecord } from '@medsam-ohif/core';
 import type { BackendName, EncoderBackend } from '../config';
+import type { DecoderRun } from '../seg';
 import type { SegmentOverlap } from '../segmentation/overlap';
 import type { WaitLaps } from './waitClock';
 import type { PlainError } from '../utils/plainError';
@@ -52,7 +53,7 @@ export interface ResultView {
   readonly segmentIndex: number | null;
   readonly segmentLabel: string | null;
   /** What a saved DICOM-SEG records about this result (see store/provenance.ts). */
-  readonly provenance?: { readonly modelIdentity: string; readonly normalization: NormalizationRecord };
+  readonly provenance?: { readonly modelIdentity: string; readonly normalization: NormalizationRecord; readonly decoderRun?: DecoderRun };
   /** Who computed the embedding, and why not the service where "auto" fell back. */
   readonly embeddingSource?: EmbeddingSource;
   /** Where the decoder ran for this result: the embedding service or this browser (issue 10). */

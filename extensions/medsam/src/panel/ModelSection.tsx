@@ -60,6 +60,7 @@ function ModelStatusLine({ state }: { state: MedSamState }) {
           </div>
           <div style={styles.muted} data-cy="medsam-backend">
             {info.backend} · {info.threads} thread{info.threads === 1 ? '' : 's'}
+            {info.encoderWorker ? ` + encoder worker (${info.encoderWorker.threads} thread${info.encoderWorker.threads === 1 ? '' : 's'})` : ''}
             {info.crossOriginIsolated ? '' : ' (page not cross-origin isolated)'} · loaded in {formatMs(info.loadMs)}
           </div>
         </div>

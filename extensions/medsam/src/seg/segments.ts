@@ -1,10 +1,11 @@
 // Segment Sequence items: what each segment is (SNOMED category/type), who made it (MedSAM, semi-automatic:
 // the user draws the box) and with which model and intensity normalisation.
+import type { FileRun } from '@medsam-ohif/core/src/pipeline/modelFile';
 import { describeNormalization, type NormalizationRecord } from '@medsam-ohif/core/src/pipeline/normalize';
 import { AI_ALGORITHM_FAMILY, BACKGROUND, codeItem, DEFAULT_TARGET, SEGMENT_TARGETS, type CodedConcept, type SegmentTarget } from './codes';
 import { rgbToDicomLab } from './color';
 import { SegError } from './errors';
-import type { SegSegmentInput } from './types';
+import type { DecoderRun, SegSegmentInput } from './types';
 import { text } from './vr';
 
 type Item = Record<string, unknown>;
@@ -12,8 +13,24 @@ type Item = Record<string, unknown>;
 const RECORD_TAG = 'normalization=';
 
 /** Human-readable first, then the exact record as JSON so a reader can recover it. */
-export function algorithmParameters(record: NormalizationRecord): string {
-  return text(`MedSAM input: ${describeNormalization(record)}; ${RECORD_TAG}${JSON.stringify(record)}`, 'LT', 'AlgorithmParameters');
+export function algorithmParameters(record: NormalizationRecord, decoderRun?: DecoderRun): string {
+  const decoder = decoderRun && describeDecoderRun(decoderRun);
+  return text(`MedSAM input: ${describeNormalization(record)}; ${decoder ? `${decoder}; ` : ''}${RECORD_TAG}${JSON.stringify(record)}`, 'LT', 'AlgorithmParameters');
+}
+
+/** The decoder files that ran, with full hashes: a pre-optimised file also names the file it was saved from. */
+function describeDecoderRun(run: DecoderRun): string | undefined {
+  const where = [
+    ...(run.browserFiles?.length ? [`in the browser: ${run.browserFiles.map(describeFile).join(' + ')}`] : []),
+    ...(run.service ? ['on the embedding service'] : []),
+  ];
+  return where.length ? `decoder run ${where.join(', and ')}` : undefined;
+}
+
+function describeFile(f: FileRun): string {
+  const from = f.preOptimizedFrom;
+  const origin = from ? `, saved pre-optimised by onnxruntime ${from.onnxruntime} at level ${from.level} from ${from.file} SHA-256 ${from.sha256}` : '';
+  return `${f.file} (manifest ${f.entry}, SHA-256 ${f.sha256}${origin})`;
 }
 
 export function parseAlgorithmParameters(parameters: string | undefined): NormalizationRecord | undefined {
@@ -82,7 +99,7 @@ function algorithmAttributes(segment: SegSegmentInput, where: string): Item {
         AlgorithmFamilyCodeSequence: [codeItem(AI_ALGORITHM_FAMILY)],
         AlgorithmName: text(algorithm.modelName, 'LO', `${where} model name`),
         AlgorithmVersion: text(algorithm.modelVersion, 'LO', `${where} model version`),
-        AlgorithmParameters: algorithmParameters(normalization),
+        AlgorithmParameters: algorithmParameters(normalization, algorithm.decoderRun),
       },
     ],
   };

@@ -1,5 +1,6 @@
 // What the OHIF glue hands the SEG builder, and what the reader gives back. Attribute-like fields use DICOM
 // keywords so OHIF's instance metadata (and dcmjs-naturalised datasets) map onto them one to one.
+import type { FileRun } from '@medsam-ohif/core/src/pipeline/modelFile';
 import type { NormalizationRecord } from '@medsam-ohif/core/src/pipeline/normalize';
 import type { CodedConcept, SegmentTargetKey } from './codes';
 import type { PersonNameValue } from './vr';
@@ -55,8 +56,21 @@ export interface SegAlgorithm {
   readonly name: string;
   /** AlgorithmName: the model manifest's name. */
   readonly modelName: string;
-  /** AlgorithmVersion: `modelIdentity(manifest)` (name, version and weight hashes). */
+  /** AlgorithmVersion: `modelIdentity(manifest)` (name, version and the hashes of the manifest's own files). */
   readonly modelVersion: string;
+  /** Which decoder files made the masks (in AlgorithmParameters): absent for results recorded before it was kept. */
+  readonly decoderRun?: DecoderRun;
+}
+
+/**
+ * Where the decoder ran and which files: the browser may open a pre-optimised file (manifest `optimized`) or the
+ * split decoder's parts instead of the decoder file that `modelVersion` names.
+ */
+export interface DecoderRun {
+  /** The files this browser's decoder ran, as the manifest names them; absent when it did not decode. */
+  readonly browserFiles?: readonly FileRun[];
+  /** The embedding service decoded (some of) the masks, with the decoder it loaded itself. */
+  readonly service?: boolean;
 }
 
 export interface SegSegmentInput {

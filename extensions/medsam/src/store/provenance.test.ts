@@ -34,4 +34,13 @@ describe('ProvenanceLog', () => {
     expect(log.get('seg', 2)).toBeUndefined();
     expect(log.get('other', 1)).toBeUndefined();
   });
+
+  it('keeps which decoder files made the result, beside the identity', () => {
+    const store = new Store<MedSamState>(initialState('/m.json', ['wasm']));
+    const log = new ProvenanceLog(store);
+    const file = { entry: 'decoder.optimized', file: 'decoder.opt.onnx', sha256: 'c'.repeat(64), preOptimizedFrom: { file: 'decoder.onnx', sha256: 'd'.repeat(64), level: 'extended', onnxruntime: '1.30.0' } };
+    const accepted = result('accepted', 1);
+    store.update({ result: { ...accepted, provenance: { ...accepted.provenance!, decoderRun: { browserFiles: [file] } } } });
+    expect(log.get('seg', 1)?.algorithm).toEqual({ name: 'MedSAM', modelName: 'medsam-vit-b', modelVersion: 'medsam-vit-b@1.0+abc.def', decoderRun: { browserFiles: [file] } });
+  });
 });

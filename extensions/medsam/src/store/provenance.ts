@@ -38,11 +38,11 @@ export class ProvenanceLog {
     if (!result || result === this.lastSeen) return;
     this.lastSeen = result;
     if (result.phase !== 'accepted' || result.segmentIndex === null || !result.provenance) return;
-    const { modelIdentity, normalization } = result.provenance;
+    const { modelIdentity, normalization, decoderRun } = result.provenance;
     const info = state.model.status === 'ready' ? state.model.info : undefined;
     const modelName = info?.identity === modelIdentity ? info.name : modelIdentity.split('@')[0] || modelIdentity;
     this.records.set(`${result.segmentationId}#${result.segmentIndex}`, {
-      algorithm: { name: 'MedSAM', modelName: lo(modelName), modelVersion: lo(modelIdentity) },
+      algorithm: { name: 'MedSAM', modelName: lo(modelName), modelVersion: lo(modelIdentity), ...(decoderRun ? { decoderRun } : {}) },
       normalization,
     });
   }

@@ -25,6 +25,7 @@ import { labelmapEditor, type LabelmapEdit } from '../segmentation/LabelmapEdito
 import { giveSegmentOwnLayer, keepsOverlap } from '../segmentation/ownLayer';
 import type { SegmentationTargets } from '../segmentation/segmentationTarget';
 import type { UnsavedChanges } from '../session/UnsavedChanges';
+import { decoderRunOf } from '../store/decoderRun';
 import type { Services } from '../types/ohif';
 import { GlueError, toPlainError } from '../utils/plainError';
 import type { DecodeResult, DecoderSource, ImageRef } from '../worker/protocol';
@@ -238,6 +239,7 @@ export class Volume3dController {
 
       let provenance: Omit<DecodeResult, 'mask'> | null = null;
       const decoders = new Set<DecoderSource>();
+      let browserFiles: DecodeResult['decoderFiles'];
       const seriesIds = displaySet.imageIds ?? slices.imageIds;
       const timingLog = new SliceTimingLog();
       const model = workerSliceModel({
@@ -250,6 +252,7 @@ export class Volume3dController {
         onDecoded: (r, slice) => {
           provenance ??= r;
           if (r.decoder) decoders.add(r.decoder);
+          browserFiles ??= r.decoderFiles;
           timingLog.decode(slice, r.decodeMs, r.decoder);
         },
       });
@@ -287,6 +290,7 @@ export class Volume3dController {
       const measured = measureVolume(areas, keyImage.pixelSpacing, slices.imageIds.map(planeOf));
       const cancelledWords = 'Cancelled: the slices done so far are the preview.';
       const p = provenance as Omit<DecodeResult, 'mask'> | null;
+      const decoderRun = decoderRunOf(decoders, browserFiles);
       const view: Volume3dResultView = {
         phase: 'preview',
         mode,
@@ -308,6 +312,7 @@ export class Volume3dController {
         normalization: p?.normalization ?? null,
         embeddingSource: p?.embeddingSource ?? null,
         ...(decoders.size ? { decoder: decoders.size > 1 ? ('service, then browser' as const) : [...decoders][0] } : {}),
+        ...(decoderRun ? { decoderRun } : {}),
         segmentationId,
         segmentIndex: null,
         segmentLabel: null,
@@ -352,7 +357,7 @@ export class Volume3dController {
         const info = this.deps.medsam.getState().model;
         const name = info.status === 'ready' && info.info.identity === result.modelIdentity ? info.info.name : result.modelIdentity.split('@')[0];
         this.deps.recordProvenance(segmentationId, segment.segmentIndex, {
-          algorithm: { name: 'MedSAM', modelName: lo(name), modelVersion: lo(result.modelIdentity) },
+          algorithm: { name: 'MedSAM', modelName: lo(name), modelVersion: lo(result.modelIdentity), ...(result.decoderRun ? { decoderRun: result.decoderRun } : {}) },
           normalization: result.normalization,
         });
       }

@@ -1,4 +1,5 @@
 import type { Box, NormalizationRecord } from '@medsam-ohif/core';
+import type { DecoderRun } from '../seg';
 import type { PlainError } from '../utils/plainError';
 import type { DecoderSource, EmbeddingSource } from '../worker/protocol';
 import type { Volume3dTimings } from './sliceTimings';
@@ -85,6 +86,8 @@ export interface Volume3dResultView {
   readonly embeddingSource: EmbeddingSource | null;
   /** Where the decoder ran: the embedding service, this browser, or both (the service failed mid-run). */
   readonly decoder?: DecoderSource | 'service, then browser';
+  /** The decoder files behind the slices, for the saved SEG (store/decoderRun.ts). */
+  readonly decoderRun?: DecoderRun;
   readonly segmentationId: string;
   readonly segmentIndex: number | null;
   readonly segmentLabel: string | null;

@@ -1,6 +1,7 @@
 import {
   checkBox,
   decodeModelBox,
+  decoderFilesRun,
   loadModelPart,
   loadSplitDecoder,
   fileToOpen,
@@ -8,6 +9,7 @@ import {
   modelIdentity,
   parseManifest,
   segmentBox,
+  type FileRun,
   type InferenceBackend,
   type ModelManifest,
   type ModelSession,
@@ -38,6 +40,8 @@ interface LoadedModel {
   readonly manifest: ModelManifest;
   /** The decoder as boxes run it (split when the manifest has it; warmed up after load). */
   readonly boxDecoder: BoxDecoder;
+  /** The files boxDecoder runs (a pre-optimised one instead of the file the model identity names, on WASM). */
+  readonly decoderFiles: readonly FileRun[];
   /** Opens the browser's encoder on first use (at load for the "browser" backend). */
   readonly encoder: () => Promise<ModelSession>;
   readonly release: () => Promise<void>;
@@ -93,6 +97,7 @@ export class InferenceEngine {
     // the split decoder opens, the unsplit one is not needed (same logits) and is not even downloaded.
     const split = await this.openSplit(manifest, source, runtime.backend);
     const boxDecoder = new BoxDecoder(split ? null : await open('decoder'), manifest, split);
+    const decoderFiles = decoderFilesRun(manifest, runtime.backend, boxDecoder.isSplit);
     let encoderSession: Promise<ModelSession> | null = null;
     const encoder = () => {
       encoderSession ??= open('encoder');
@@ -136,7 +141,7 @@ export class InferenceEngine {
       inputSize: manifest.inputSize,
     };
     const previous = this.model;
-    this.model = { settingsKey, manifest, boxDecoder, encoder, release: releaseAll, router, decoding, info };
+    this.model = { settingsKey, manifest, boxDecoder, decoderFiles, encoder, release: releaseAll, router, decoding, info };
     boxDecoder.warmUp(); // off the main thread, before the first box (which waits for it)
     await previous?.release();
     await this.ensureCache(settings);
@@ -181,6 +186,7 @@ export class InferenceEngine {
       modelIdentity: model.info.identity,
       embeddingSource: entry.source,
       decoder: 'browser',
+      decoderFiles: model.decoderFiles,
       ...(fallback ? { fallback } : {}),
     };
   }
@@ -231,6 +237,7 @@ export class InferenceEngine {
       embeddingSource: entry.source,
       decodeMs: now() - t0,
       decoder: 'browser',
+      decoderFiles: model.decoderFiles,
     };
   }
 

@@ -3,7 +3,12 @@
  * The inference worker: all model loading, encoding and decoding happen here, so the viewer's main thread
  * never waits on onnxruntime. Requests run one after another in arrival order, embeddings in a lane of their
  * own (requestLanes.ts); a `cancel` message acts at once (it aborts a waiting request, or a service call in flight).
+ * The same script, started by this worker under the name ENCODER_WORKER_NAME, is its encoder worker
+ * (medsam.encoderWorker): a second worker that only encodes, so the next slice encodes while this one decodes.
  */
+import { ENCODER_WORKER_NAME } from './encoderWorker/messages';
+import { openBrowserEncoder } from './encoderWorker/openBrowserEncoder';
+import { serveEncoder } from './encoderWorker/serveEncoder';
 import { InferenceEngine } from './InferenceEngine';
 import { RequestLanes } from './requestLanes';
 import { isWorkerRequest, toWireError, transferablesOf, type WorkerRequest, type WorkerResponse } from './protocol';
@@ -16,10 +21,14 @@ function send(message: WorkerResponse): void {
   scope.postMessage(message, transferablesOf(message));
 }
 
-const engine = new InferenceEngine({
-  cacheKeys: (keys) => send({ type: 'cacheKeys', id: 0, keys }),
-  encoderStatus: (status) => send({ type: 'encoderStatus', id: 0, status }),
-});
+const engine = new InferenceEngine(
+  {
+    cacheKeys: (keys) => send({ type: 'cacheKeys', id: 0, keys }),
+    encoderStatus: (status) => send({ type: 'encoderStatus', id: 0, status }),
+  },
+  // This script again, as the encoder worker (a nested worker: its URL is this worker's own).
+  () => new Worker(scope.location.href, { type: 'module', name: ENCODER_WORKER_NAME }),
+);
 
 async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>, signal: AbortSignal): Promise<void> {
   const { id } = request;
@@ -50,7 +59,7 @@ async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>, signa
   }
 }
 
-scope.addEventListener('message', (event: MessageEvent<unknown>) => {
+function onRequest(event: MessageEvent<unknown>): void {
   const data = event.data;
   if (!isWorkerRequest(data)) return;
   if (data.type === 'cancel') {
@@ -60,4 +69,7 @@ scope.addEventListener('message', (event: MessageEvent<unknown>) => {
   const abort = new AbortController();
   aborts.set(data.id, abort);
   lanes.run(data.type === 'embed' ? 'embed' : 'main', () => handle(data, abort.signal));
-});
+}
+
+if (scope.name === ENCODER_WORKER_NAME) serveEncoder(scope, openBrowserEncoder);
+else scope.addEventListener('message', onRequest);

@@ -3,7 +3,7 @@
  * each with exactly one `result` or `error` of that id, and may send `progress` messages for it before.
  * Everything here must survive structured cloning (no classes, no functions).
  */
-import type { Box, CheckedBox, MaskSummary, MedSamErrorCode, NormalizationRecord, NormalizationSpec, PixelBox, PreprocessingProfile, SourceImage } from '@medsam-ohif/core';
+import type { Box, CheckedBox, FileRun, MaskSummary, MedSamErrorCode, NormalizationRecord, NormalizationSpec, PixelBox, PreprocessingProfile, SourceImage } from '@medsam-ohif/core';
 import type { BackendName, DecoderBackend, EmbeddingDatatype, EncoderBackend } from '../config';
 
 /** The inference service, as the worker reaches it (absolute URL). */
@@ -113,6 +113,8 @@ export interface SegmentResult {
   readonly fallback?: string;
   /** Where the decoder ran for this mask. */
   readonly decoder?: DecoderSource;
+  /** The browser's decoder files that made it, as the manifest names them (absent when the service decoded). */
+  readonly decoderFiles?: readonly FileRun[];
 }
 
 /** Embed an image ahead of any box (background prefetch). */
@@ -149,6 +151,8 @@ export interface DecodeResult {
   readonly decodeMs: number;
   /** Where the decoder ran for this slice. */
   readonly decoder?: DecoderSource;
+  /** The browser's decoder files that made it, as the manifest names them (absent when the service decoded). */
+  readonly decoderFiles?: readonly FileRun[];
 }
 
 export type WorkerRequest =
