@@ -40,6 +40,8 @@ describe('splitByPatient', () => {
   });
   it('honours named validation patients', () => expect(splitByPatient(patients, 0.2, ['P3']).validation).toEqual(['P3']));
   it('keeps a single patient for training', () => expect(splitByPatient(['A'], 0.5)).toEqual({ train: ['A'], validation: [] }));
+  it('puts nobody in validation when the fraction is 0', () => expect(splitByPatient(patients, 0)).toEqual({ train: patients, validation: [] }));
+  it('still puts one patient in validation for a small non-zero fraction', () => expect(splitByPatient(patients, 0.01).validation).toHaveLength(1));
 });
 
 describe('npz', () => {

@@ -71,12 +71,13 @@ const patientOrder = (id: string) => createHash('sha256').update(`medsam-split:$
 
 /**
  * Patients → validation or training. Deterministic (by a hash of the patient ID, so adding cases later does
- * not reshuffle everyone), at least one validation patient once there are two, never a patient on both sides.
+ * not reshuffle everyone), at least one validation patient once there are two unless the fraction is 0 (then
+ * none: train.py then keeps the last epoch), never a patient on both sides.
  */
 export function splitByPatient(patients: readonly string[], fraction: number, forced: readonly string[] = []): { train: string[]; validation: string[] } {
   const unique = [...new Set(patients)];
   const ordered = unique.filter((p) => !forced.includes(p)).sort((a, b) => (patientOrder(a) < patientOrder(b) ? -1 : 1));
-  const want = forced.length ? 0 : unique.length >= 2 ? Math.max(1, Math.round(unique.length * fraction)) : 0;
+  const want = forced.length || fraction === 0 ? 0 : unique.length >= 2 ? Math.max(1, Math.round(unique.length * fraction)) : 0;
   const validation = [...unique.filter((p) => forced.includes(p)), ...ordered.slice(0, want)];
   return { train: unique.filter((p) => !validation.includes(p)).sort(), validation: validation.sort() };
 }

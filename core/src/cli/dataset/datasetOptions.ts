@@ -16,6 +16,7 @@ export const DATASET_USAGE = `usage:
   with its source slices → <out>/<case>.npz (imgs [n,256,256,3] uint8, gts [n,256,256] uint8,
   img_embeddings [n,256,64,64] float32) and <out>/dataset.json (sources, normalisation, encoder identity,
   train/validation split by patient, skipped objects). Run the same command again to resume.
+  --validation-fraction (default 0.2) puts at least one patient in validation once there are two; 0 puts none.
   --token / --service-token default to $MEDSAM_DICOMWEB_TOKEN / $MEDSAM_SERVICE_TOKEN.
   --embeddings service needs a manifest whose encoder takes the compact uint8 image (e.g. manifest_u8.json).`;
 
