@@ -2,7 +2,6 @@ import {
   checkBox,
   decodeModelBox,
   decoderFilesRun,
-  loadModelPart,
   loadSplitDecoder,
   fileToOpen,
   MedSamError,
@@ -24,11 +23,14 @@ import { cachedFileSource, type PersistentFileSource } from './cachedFileSource'
 import { EmbeddingCache } from './EmbeddingCache';
 import { embeddingIdentity, embeddingKey } from './embeddingKey';
 import { browserProducer } from './encoders/browserEncoder';
+import { splitThreads, wantsEncoderWorker } from './encoderWorker/choice';
+import { encoderWorkerOrLocal, startEncoderWorker, type EncoderWorkerLike, type RemoteEncoder } from './encoderWorker/RemoteEncoder';
 import { EncoderRouter } from './encoders/EncoderRouter';
 import { serviceProducer } from './encoders/serviceEncoder';
 import { serviceError } from './encoders/serviceFailure';
 import type { ComputedEmbedding } from './encoders/types';
-import { openOrtRuntime } from './ortRuntime';
+import { openModelPart } from './openModelPart';
+import { defaultThreads, openOrtRuntime } from './ortRuntime';
 import { openPersistentStore } from './persistentStore';
 import type { DecodeRequest, DecodeResult, EmbedRequest, EmbedResult, EncoderStatus, ImageRef, ModelInfo, Progress, SegmentRequest, SegmentResult, WorkerSettings } from './protocol';
 import { cancelled } from './WorkerError';
@@ -67,7 +69,11 @@ export class InferenceEngine {
   /** Embeddings being computed, by cache key. */
   private readonly computing = new Map<string, Promise<{ entry: ComputedEmbedding; fallback: string | undefined }>>();
 
-  constructor(private readonly events: EngineEvents = {}) {}
+  /** `createEncoderWorker` starts a second worker that only encodes (medsam.encoderWorker); without it, never. */
+  constructor(
+    private readonly events: EngineEvents = {},
+    private readonly createEncoderWorker: (() => EncoderWorkerLike) | null = null,
+  ) {}
 
   async load(settings: WorkerSettings, report: Report): Promise<ModelInfo> {
     const settingsKey = JSON.stringify(settings);
@@ -76,23 +82,17 @@ export class InferenceEngine {
     const t0 = now();
     report({ kind: 'stage', stage: 'manifest' });
     const manifest = parseManifest(await fetchJson(settings.manifestUrl));
-    const runtime = await openOrtRuntime(settings);
+    const enc = settings.encoder ?? { backend: 'browser' as const };
+    // With an encoder worker, this worker's threads are shared with it (it runs while this one decodes).
+    const threads = this.encoderWorkerThreads(settings, enc.backend === 'browser' || !enc.service);
+    const runtime = await openOrtRuntime(threads ? { ...settings, threads: threads.decoder } : settings);
     const source = cachedFileSource(settings.manifestUrl, manifest, settings.modelCacheName, (p) =>
       report({ kind: 'download', part: p.file === manifest.encoder.file ? 'encoder' : 'decoder', loadedBytes: p.loadedBytes, totalBytes: p.totalBytes, fromCache: p.fromCache }),
     );
     const stage = (p: { stage: string }) => {
       if (p.stage === 'verify' || p.stage === 'session') report({ kind: 'stage', stage: p.stage });
     };
-    const open = async (part: 'encoder' | 'decoder') => {
-      try {
-        const session = await loadModelPart(manifest, part, source, runtime.backend, stage);
-        await source.persist(fileToOpen(manifest[part], runtime.backend).file.file);
-        return session;
-      } catch (e) {
-        if (e instanceof MedSamError && e.code === 'MODEL_HASH_MISMATCH') await source.forget(fileToOpen(manifest[part], runtime.backend).file.file);
-        throw e;
-      }
-    };
+    const open = (part: 'encoder' | 'decoder') => openModelPart(manifest, part, source, runtime.backend, stage);
     // The small decoder first: a broken manifest or runtime shows up before the long encoder download. Where
     // the split decoder opens, the unsplit one is not needed (same logits) and is not even downloaded.
     const split = await this.openSplit(manifest, source, runtime.backend);
@@ -104,18 +104,25 @@ export class InferenceEngine {
       encoderSession.catch(() => (encoderSession = null)); // a failed download may be retried
       return encoderSession;
     };
+    let encoderWorker: RemoteEncoder | null = null;
     const releaseAll = async () => {
+      encoderWorker?.terminate();
       const sessions = [boxDecoder.release(), ...(encoderSession ? [encoderSession.then((s) => s.release())] : [])];
       await Promise.allSettled(sessions);
     };
-    const enc = settings.encoder ?? { backend: 'browser' as const };
     const service = enc.backend !== 'browser' && enc.service ? serviceProducer(manifest, enc.service) : null;
-    const router = new EncoderRouter({ backend: enc.backend, browser: browserProducer(manifest, encoder), service, onStatus: this.events.encoderStatus });
+    const browser = encoderWorkerOrLocal(() => encoderWorker, browserProducer(manifest, encoder));
+    const router = new EncoderRouter({ backend: enc.backend, browser, service, onStatus: this.events.encoderStatus });
     const serviceDecoder = service && enc.service ? oipDecoder({ url: enc.service.url, ...(enc.service.model ? { model: enc.service.model } : {}), ...(enc.service.token ? { token: enc.service.token } : {}) }, service.compact ?? manifest) : null;
     const decoding = new ServiceDecoding(service?.compact ?? manifest, enc.decoderBackend ?? 'auto', service?.client ?? null, serviceDecoder, () => this.reportKeys());
     try {
-      // The browser's encoder is loaded up front only where it is the plan; "auto" loads it on a fallback.
-      if (enc.backend === 'browser' || !service) await encoder();
+      // The browser's encoder is loaded up front only where it is the plan; "auto" loads it on a fallback. The
+      // encoder worker opens its own; this worker opens one only if that worker cannot start (or stops later).
+      if (threads && this.createEncoderWorker) {
+        const { manifestUrl, backends, ortBaseUrl, allowSoftwareWebGpu, modelCacheName } = settings;
+        encoderWorker = await startEncoderWorker(this.createEncoderWorker, { manifestUrl, manifest, backends, ortBaseUrl, ...(allowSoftwareWebGpu ? { allowSoftwareWebGpu } : {}), threads: threads.encoder, modelCacheName }, report);
+      }
+      if ((enc.backend === 'browser' || !service) && !encoderWorker) await encoder();
       await router.start();
       // The service decodes only on embeddings it computed: only while it is the encoder.
       if (router.status().active === 'service') await decoding.start();
@@ -131,6 +138,7 @@ export class InferenceEngine {
       identity: modelIdentity(manifest),
       backend: runtime.backend.name,
       threads: runtime.threads,
+      ...(encoderWorker ? { encoderWorker: { threads: encoderWorker.threads } } : {}),
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
       loadMs: Math.round(now() - t0),
       encoder: router.status(),
@@ -243,6 +251,14 @@ export class InferenceEngine {
 
   clearCache(): void {
     this.cache?.clear();
+  }
+
+  /** The two workers' threads where an encoder worker is wanted (medsam.encoderWorker), else null. */
+  private encoderWorkerThreads(settings: WorkerSettings, browserEncodes: boolean) {
+    const cores = globalThis.navigator?.hardwareConcurrency;
+    if (!this.createEncoderWorker || !wantsEncoderWorker(settings.encoderWorker, browserEncodes, cores)) return null;
+    const isolated = globalThis.crossOriginIsolated === true;
+    return splitThreads(isolated ? settings.threads ?? defaultThreads(true, cores) : 1);
   }
 
   /** The manifest's split decoder, or null (none, or it failed to open: the unsplit decoder serves then). */

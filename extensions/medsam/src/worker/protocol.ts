@@ -4,7 +4,7 @@
  * Everything here must survive structured cloning (no classes, no functions).
  */
 import type { Box, CheckedBox, FileRun, MaskSummary, MedSamErrorCode, NormalizationRecord, NormalizationSpec, PixelBox, PreprocessingProfile, SourceImage } from '@medsam-ohif/core';
-import type { BackendName, DecoderBackend, EmbeddingDatatype, EncoderBackend } from '../config';
+import type { BackendName, DecoderBackend, EmbeddingDatatype, EncoderBackend, EncoderWorkerSetting } from '../config';
 
 /** The inference service, as the worker reaches it (absolute URL). */
 export interface ServiceSettings {
@@ -48,6 +48,8 @@ export interface WorkerSettings {
   /** Accept a software WebGPU adapter (see MedSamConfig.allowSoftwareWebGpu). */
   readonly allowSoftwareWebGpu?: boolean;
   readonly threads?: number;
+  /** A second worker for the browser's encoder (MedSamConfig.encoderWorker); absent: "off". */
+  readonly encoderWorker?: EncoderWorkerSetting;
   readonly embeddingCacheBytes: number;
   readonly modelCacheName: string | null;
   /** Absent: the browser computes embeddings (the default). */
@@ -65,7 +67,10 @@ export interface ModelInfo {
   readonly identity: string;
   /** e.g. "onnxruntime-web/wasm". */
   readonly backend: string;
+  /** This worker's WASM threads (the decoder's, where a second worker encodes). */
   readonly threads: number;
+  /** Set where a second worker computes the browser's embeddings (medsam.encoderWorker), with its threads. */
+  readonly encoderWorker?: { readonly threads: number };
   readonly crossOriginIsolated: boolean;
   /** Milliseconds spent loading (download or cache read, hash check, session creation). */
   readonly loadMs: number;
