@@ -38,14 +38,23 @@ describe('composeMode', () => {
     expect(route.layoutTemplate.call(route)).toBe(route.layoutInstance);
   });
 
-  it('adds the button pack and the box tool (passive) to the 2D tool groups', () => {
+  it('adds the button pack, and the box tool and the measurement tools (passive) to the 2D tool groups only', () => {
     const mode = composeMode(base(), false);
     expect(mode.toolbarButtons).toEqual([{ $reference: 'cornerstone.toolbarButtons' }, { $reference: MEDSAM.toolbarButtons }]);
-    expect(mode.toolGroupAdditions).toEqual({
-      default: [{ passive: [{ toolName: MEDSAM.toolName }] }],
-      mpr: [{ passive: [{ toolName: MEDSAM.toolName }] }],
-      volume3d: [],
-    });
+    const passive = [{ toolName: 'MedSamBox' }, { toolName: 'Bidirectional' }, { toolName: 'Length' }, { toolName: 'RectangleROI' }];
+    expect(mode.toolGroupAdditions).toEqual({ default: [{ passive }], mpr: [{ passive }], volume3d: [] });
+  });
+
+  it("keeps the base mode's own additions and adds to tool groups it names none for", () => {
+    const own = { passive: [{ toolName: 'Probe' }] };
+    const mode = composeMode({ ...base(), toolGroupAdditions: { default: [own] } }, false);
+    expect(mode.toolGroupAdditions!.default).toHaveLength(2);
+    expect(mode.toolGroupAdditions!.default[0]).toBe(own);
+    expect(mode.toolGroupAdditions!.mpr).toEqual([mode.toolGroupAdditions!.default[1]]);
+    // OHIF 3.11/3.12's segmentation mode has neither property: the mode still lists them (the host ignores them)
+    const old = composeMode({ ...base(), toolbarButtons: undefined, toolGroupAdditions: undefined }, false);
+    expect(old.toolbarButtons).toEqual([{ $reference: MEDSAM.toolbarButtons }]);
+    expect(Object.keys(old.toolGroupAdditions!)).toEqual(['default', 'mpr']);
   });
 
   it('lists the extension as a dependency only when OHIF can import it by name', () => {
@@ -62,8 +71,10 @@ describe('composeMode', () => {
     expect((mode as unknown as { entered: boolean }).entered).toBe(true); // `this` is the MedSAM mode
     expect(updateSection).toHaveBeenCalledWith('primary', [MEDSAM.toolName]);
     expect(runCommand).toHaveBeenCalledWith(MEDSAM.loadModelCommand);
-    // after the base mode made its tool groups: hosts before 3.13 get the button and tool from the extension
+    // after the base mode made its tool groups: hosts before 3.13 get the buttons and tools from the extension,
+    // which also puts the Measure group on the main toolbar before the MedSAM button
     expect(runCommand.mock.calls.map((c) => c[0])).toEqual([MEDSAM.adaptHostCommand, MEDSAM.loadModelCommand]);
+    expect(runCommand.mock.invocationCallOrder[0]).toBeLessThan(updateSection.mock.invocationCallOrder[0]);
   });
 
   it('an OHIF 3.11/3.12 route (layoutTemplate function, no layoutInstance) gets the panel when it opens', () => {

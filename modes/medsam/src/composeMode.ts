@@ -4,10 +4,14 @@ import type { LayoutInstance, ModeContext, ModeInstance, Route, ToolBlock } from
 
 const asArray = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
-/** The box tool is passive in every 2D tool group until its toolbar button makes it the primary tool. */
-function withBoxTool(additions: ModeInstance['toolGroupAdditions']): Record<string, readonly ToolBlock[]> {
+/**
+ * The box tool and the measurement tools a reader draws the measurements MedSAM segments from (Bidirectional,
+ * Length, RectangleROI) are passive in every 2D tool group until a toolbar button makes one the primary tool.
+ */
+function withMedsamTools(additions: ModeInstance['toolGroupAdditions']): Record<string, readonly ToolBlock[]> {
   const out: Record<string, readonly ToolBlock[]> = { ...(additions ?? {}) };
-  for (const group of ['default', 'mpr']) out[group] = [...(out[group] ?? []), { passive: [{ toolName: MEDSAM.toolName }] }];
+  const passive = [MEDSAM.toolName, ...MEDSAM.measureTools].map((toolName) => ({ toolName }));
+  for (const group of ['default', 'mpr']) out[group] = [...(out[group] ?? []), { passive }];
   return out;
 }
 
@@ -39,7 +43,8 @@ function withPanel(route: Route): Route {
 
 /**
  * The MedSAM mode from the segmentation mode's instance: same layout, viewports, tools and toolbar, plus the
- * MedSAM button, tool and panel. `extensionLoadable` says whether OHIF can import the extension by name
+ * MedSAM button, tool and panel, and a "Measure" group (Bidirectional, Length, Rectangle) for the measurements
+ * MedSAM segments from. `extensionLoadable` says whether OHIF can import the extension by name
  * (a build-time plugin); a run-time extension is registered from app-config and must not be listed, or
  * OHIF would try to import its bare package name when the route opens.
  */
@@ -54,11 +59,12 @@ export function composeMode(base: ModeInstance, extensionLoadable: boolean): Mod
     routes: [withPanel(route), ...otherRoutes],
     extensions: extensionLoadable ? { ...base.extensions, [MEDSAM.extensionId]: MEDSAM.extensionVersion } : { ...base.extensions },
     toolbarButtons: [...asArray(base.toolbarButtons), { $reference: MEDSAM.toolbarButtons }],
-    toolGroupAdditions: withBoxTool(base.toolGroupAdditions),
+    toolGroupAdditions: withMedsamTools(base.toolGroupAdditions),
     isValidMode,
     onModeEnter(this: ModeInstance, ctx: ModeContext) {
       base.onModeEnter?.call(this, ctx);
-      // Hosts before 3.13 ignore toolbarButtons / toolGroupAdditions: the extension fills the gaps.
+      // Hosts before 3.13 ignore toolbarButtons / toolGroupAdditions: the extension fills the gaps, and on every
+      // host fills the "Measure" group with the measurement tools the host's cornerstone has.
       ctx.commandsManager.runCommand(MEDSAM.adaptHostCommand);
       ctx.servicesManager.services.toolbarService.updateSection('primary', [MEDSAM.toolName]);
       ctx.commandsManager.runCommand(MEDSAM.loadModelCommand);

@@ -7,6 +7,8 @@ export const MEDSAM = {
   extensionVersion: '^0.1.0',
   panel: '@medsam-ohif/extension-medsam.panelModule.medsam',
   toolName: 'MedSamBox',
+  /** OHIF's measurement tools MedSAM segments from (cornerstone's names, also OHIF's button ids). */
+  measureTools: ['Bidirectional', 'Length', 'RectangleROI'],
   toolbarButtons: 'medsam.toolbarButtons',
   loadModelCommand: 'medsamLoadModel',
   adaptHostCommand: 'medsamAdaptHost',
