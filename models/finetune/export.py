@@ -29,6 +29,12 @@ def export_run(run_dir, out_dir, name=None, version=None):
             run = json.load(f)
     except (OSError, json.JSONDecodeError) as e:
         raise CheckpointError(f"{os.path.join(run_dir, 'training.json')}: cannot read the training record ({e})") from None
+    if run.get("bestEpoch") == 0:
+        # train.py kept the starting weights: a new version would be the parent's decoder under another name.
+        raise CheckpointError(
+            f"{os.path.join(run_dir, 'training.json')}: no epoch of this run improved on the starting decoder "
+            f"(best epoch 0, stopped: {run.get('stopReason')}), so there is no fine-tuned decoder to export; train again"
+        )
     parent_path = run["parentManifest"]
     if sha256_file(parent_path) != run["parentManifestSha256"]:
         raise CheckpointError(f"{parent_path}: the parent manifest changed since training (SHA-256 differs from training.json)")

@@ -11,8 +11,11 @@ on the low-res logits; Adam on the mask decoder's parameters, lr 1e-5, batch 8. 
 --weight-decay 0.01 --loss dice-bce` is MedSAM's later recipe. Each epoch is validated on the validation
 patients (Dice of sigmoid > 0.5 on the 256 grid, box = the mask's bounding box, averaged per label then over
 labels); the best epoch is kept and training stops after --patience epochs without improvement (or --max-minutes).
+Without validation patients every epoch runs and the last is kept.
 
 Writes RUN/decoder_state.pt (best decoder weights) and RUN/training.json (settings, hashes, per-epoch log).
+When no epoch beats the starting decoder on validation, the run says so, exits with status 3 and export.py
+refuses it: a "fine-tuned" version would be the parent's decoder unchanged.
 """
 from __future__ import annotations
 
@@ -119,7 +122,10 @@ def parse_args(argv=None):
     ap.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=None)
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    if args.epochs < 1:
+        ap.error(f"--epochs must be at least 1 (got {args.epochs}): with none, the decoder would be the starting one unchanged")
+    return args
 
 
 def train(args):
@@ -155,6 +161,8 @@ def train(args):
     before = evaluate(model, val_emb, val_masks, val_meta, device) if len(val_masks) else None
     best = {"epoch": 0, "validation": before, "state": copy.deepcopy(model.state_dict())}
     log, steps, stale = [], 0, 0
+    if not len(val_masks):
+        print(f"no validation patients: all {args.epochs} epochs run (no early stop) and the last is kept", flush=True)
     print(f"training {model.kind} decoder on {len(train_masks)} slices ({len(set(m[2] for m in train_meta))} patients), "
           f"validating on {len(val_masks)} ({len(set(m[2] for m in val_meta))} patients), device {device}", flush=True)
     if before:
@@ -241,13 +249,26 @@ def train(args):
     return record
 
 
+def unchanged_message(record, out):
+    """Why a run whose best epoch is 0 is not a new decoder, in plain words."""
+    tried = [e["validation"]["dice"] for e in record["epochs"] if e.get("validation")]
+    return (
+        f"no epoch improved on the starting decoder's validation Dice ({record['before']['dice']:.4f}; "
+        f"the best of {len(tried)} epoch(s) reached {max(tried):.4f}), so {out} holds the starting decoder "
+        f"unchanged and export.py will refuse it. Try a higher --lr, more --epochs or --patience, or more training slices."
+    )
+
+
 def main(argv=None):
     args = parse_args(argv)
     try:
-        train(args)
+        record = train(args)
     except (DatasetError, CheckpointError) as e:
         print(f"train.py: {e}", file=sys.stderr)
         return 2
+    if record["bestEpoch"] == 0:
+        print(f"train.py: {unchanged_message(record, args.out)}", file=sys.stderr)
+        return 3
     return 0
 
 

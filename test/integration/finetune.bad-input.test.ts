@@ -180,4 +180,48 @@ describe('models/finetune', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${join(runDir, 'decoder_state.pt')}: not a usable decoder checkpoint`);
   });
+
+  it('refuses --epochs 0: there would be nothing but the starting decoder to export', () => {
+    const r = python(['models/finetune/train.py', '--dataset', data, '--model', TEST_MODEL, '--out', join(work, 'run-0'), '--epochs', '0']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--epochs must be at least 1 (got 0)');
+    expect(existsSync(join(work, 'run-0'))).toBe(false);
+  });
+
+  describe('two patients', () => {
+    let twoDir: string;
+    beforeAll(() => {
+      twoDir = join(work, 'two-patients');
+      for (const study of makePhantomStudies(twoDir, [5, 6], [16])) writePhantomSeg(twoDir, study, BODY_SEG, 1);
+    });
+
+    it('--validation-fraction 0 puts nobody in validation, and training runs without it', () => {
+      const out = join(work, 'two-no-validation');
+      expect(dataset(['--folder', twoDir, '--out', out, '--validation-fraction', '0']).status).toBe(0);
+      const split = JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8')).split;
+      expect(split).toMatchObject({ validationFraction: 0, validation: [] });
+      expect(split.train).toHaveLength(2);
+      const runDir = join(work, 'run-no-validation');
+      const t = python(['models/finetune/train.py', '--dataset', out, '--model', TEST_MODEL, '--out', runDir, '--epochs', '1', '--threads', '2']);
+      expect(t.stderr).toBe('');
+      expect(t.status).toBe(0);
+      expect(t.stdout).toContain('no validation patients: all 1 epochs run (no early stop) and the last is kept');
+      expect(JSON.parse(readFileSync(join(runDir, 'training.json'), 'utf8'))).toMatchObject({ bestEpoch: 1, validationSlices: 0, best: null });
+    });
+
+    it('a run where no epoch beats the starting decoder (lr 0) says so, exits 3, and export refuses it', () => {
+      const out = join(work, 'two-validated');
+      expect(dataset(['--folder', twoDir, '--out', out]).status).toBe(0);
+      expect(JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8')).split.validation).toHaveLength(1);
+      const runDir = join(work, 'run-unchanged');
+      const t = python(['models/finetune/train.py', '--dataset', out, '--model', TEST_MODEL, '--out', runDir, '--epochs', '2', '--lr', '0', '--threads', '2']);
+      expect(t.status).toBe(3);
+      expect(t.stderr).toMatch(/^train\.py: no epoch improved on the starting decoder's validation Dice \((\d\.\d{4}); the best of 2 epoch\(s\) reached \1\)/);
+      expect(t.stderr).toContain(`so ${runDir} holds the starting decoder unchanged and export.py will refuse it`);
+      const e = python(['models/finetune/export.py', '--run', runDir, '--out', join(work, 'model-unchanged')]);
+      expect(e.status).toBe(2);
+      expect(e.stderr).toContain(`${join(runDir, 'training.json')}: no epoch of this run improved on the starting decoder (best epoch 0`);
+      expect(existsSync(join(work, 'model-unchanged'))).toBe(false);
+    });
+  });
 });
