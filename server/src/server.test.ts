@@ -63,9 +63,10 @@ const post = (signal?: AbortSignal) => {
   const { body, headers } = binaryRequest(image);
   return fetch(`${url}/v2/models/${model.name}/infer`, { method: 'POST', body, headers, signal });
 };
-const until = async (what: () => boolean) => {
-  for (let i = 0; i < 200 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!what()) throw new Error('condition not reached');
+/** Waits for a state of the server or the slot (polled: neither emits events); the bound only catches a hang. */
+const until = async (what: () => boolean, description = 'condition') => {
+  for (let i = 0; i < 4000 && !what(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!what()) throw new Error(`${description} not reached within 20 s`);
 };
 
 it('runs one job at a time, queues up to --queue, and turns the rest away with Retry-After', async () => {
@@ -73,7 +74,7 @@ it('runs one job at a time, queues up to --queue, and turns the rest away with R
   const first = post();
   await until(() => slot.started.length === 1);
   const second = post();
-  await new Promise((r) => setTimeout(r, 100)); // second is read and waiting
+  await until(() => server.encoderQueue.waiting === 1, 'the second request queued');
   const third = await post();
   expect(third.status).toBe(503);
   expect(third.headers.get('retry-after')).toMatch(/^\d+$/);
@@ -107,12 +108,12 @@ it('drops a queued job whose client disconnects: it never runs', async () => {
   await until(() => slot.started.length === 1);
   const ac = new AbortController();
   const leaving = post(ac.signal).catch((e: unknown) => e);
-  await new Promise((r) => setTimeout(r, 100));
+  await until(() => server.encoderQueue.waiting === 1, 'the leaving request queued');
   ac.abort();
   expect(((await leaving) as Error).name).toBe('AbortError');
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => server.encoderQueue.waiting === 0, 'the server dropping the job of the client that left');
   const staying = post();
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => server.encoderQueue.waiting === 1, 'the staying request queued');
   slot.finish();
   expect((await first).status).toBe(200);
   await until(() => slot.started.length === 2);

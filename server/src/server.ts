@@ -25,6 +25,13 @@ export interface EmbeddingServer {
   /** Stops accepting, answers queued requests 503, lets running ones finish, then closes. */
   shutdown(): Promise<void>;
   readonly http: Server;
+  /** The encoder queue as it stands: runs holding a worker and requests waiting for one. */
+  readonly encoderQueue: QueueState;
+}
+
+export interface QueueState {
+  readonly running: number;
+  readonly waiting: number;
 }
 
 export interface EmbeddingServerDeps {
@@ -117,6 +124,7 @@ export function createEmbeddingServer(deps: EmbeddingServerDeps): EmbeddingServe
 
   return {
     http,
+    encoderQueue: queue,
     listen() {
       return new Promise((resolve, reject) => {
         http.once('error', reject);
