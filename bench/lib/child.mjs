@@ -1,12 +1,51 @@
 // Each measurement runs in a child Node process of its own: peak RSS then belongs to one measurement, a
 // crashed or hung runtime cannot take the whole run down, and big sessions are freed between suites.
+// The child leads a process group of its own, so what it started (the embedding service) ends with it: on a
+// timeout, and when it exits without having stopped them (a crash, an error that skipped its cleanup).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { workDir } from './paths.mjs';
 
 let counter = 0;
+
+/** Process groups of children still running: ended too if this process is interrupted or exits. */
+const liveGroups = new Set();
+
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing of the group is left.
+  }
+}
+
+const killLiveGroups = () => {
+  for (const pid of liveGroups) killGroup(pid);
+};
+// A group of its own no longer gets the terminal's Ctrl-C: this process passes it on, then stops as it would have.
+const onSignal = (signal) => {
+  killLiveGroups();
+  process.exit(128 + (os.constants.signals[signal] ?? 0));
+};
+
+function track(pid) {
+  if (liveGroups.size === 0) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('exit', killLiveGroups);
+  }
+  liveGroups.add(pid);
+}
+
+function untrack(pid) {
+  if (!liveGroups.delete(pid) || liveGroups.size > 0) return;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.off('exit', killLiveGroups);
+}
 
 /** Runs `script` (a suite file) with `params`; resolves to what its run() returned. */
 export function runChild(script, params, { timeoutMs = 600_000, nodeArgs = [] } = {}) {
@@ -15,17 +54,26 @@ export function runChild(script, params, { timeoutMs = 600_000, nodeArgs = [] } 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, script, JSON.stringify({ ...params, resultFile: out })], {
       stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
     });
+    if (child.pid !== undefined) track(child.pid);
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      killGroup(child.pid);
       reject(new Error(`${path.basename(script)} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`));
     }, timeoutMs);
     child.on('error', (e) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) {
+        killGroup(child.pid);
+        untrack(child.pid);
+      }
       reject(e);
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      // Whatever the child left running (a service it did not stop) goes with it.
+      killGroup(child.pid);
+      untrack(child.pid);
       let result;
       try {
         result = JSON.parse(readFileSync(out, 'utf8'));
