@@ -14,7 +14,7 @@ import { dice, maskArea, maskBox, readPhantomLabels, structureDice3d, structureM
 import { selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
 import { fetchInstanceFile } from './medsam/pacs';
 import { decodeSegmentMasks, decodeSlices, loadSegFromStudyBrowser, readSegmentationVoxels, readSegmentMasks, waitForDisplaySet, type SaveOutcomeView } from './medsam/segPage';
-import { ones, readNiftiUint8, runCommand as run, sha256, waitFor3d, type CommandWindow } from './medsam/volume3dPage';
+import { ones, previewMasks, readNiftiUint8, runCommand as run, sha256, waitFor3d, type CommandWindow } from './medsam/volume3dPage';
 
 const MODEL_FILE = path.resolve(repoRoot, 'models/test-tiny/manifest.json');
 const ORGAN = 'liver';
@@ -33,6 +33,8 @@ describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
   let segmentIndex: number;
   let segmentationId: string;
   let fullSlices: number;
+  /** The first walk (one worker): its time, beside the encoder worker's walk at the end. */
+  let oneWorkerMs: number;
   const art = new Artifacts('medsam-3d');
 
   /** Slices whose labelmap holds the preview value (255), by SOP instance, with their pixel counts. */
@@ -53,8 +55,11 @@ describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
     expect(preview.error).toBeNull();
   }
 
+  // One worker (medsam.encoderWorker "off", whatever the cores): the last case runs the walk with two.
+  const medsamConfig = { modelManifestUrl: '/e2e-model/manifest.json', backends: ['wasm'], threads: 2, encoderWorker: 'off' };
+
   beforeAll(async () => {
-    const appConfigJs = medsamAppConfigJs(repoRoot, { modelManifestUrl: '/e2e-model/manifest.json', backends: ['wasm'], threads: 2 });
+    const appConfigJs = medsamAppConfigJs(repoRoot, medsamConfig);
     stack = await startStack({ appConfigJs, mounts: [{ prefix: '/e2e-model/', dir: path.dirname(MODEL_FILE) }], logFile: art.file('stack.log') });
     truth = readPhantomLabels(path.join(stack.manifest.ctPhantomDir, 'phantom'));
     const series = JSON.parse(fs.readFileSync(path.join(stack.manifest.ctPhantomDir, 'series.json'), 'utf8')) as { slices: { index: number; sopInstanceUid: string }[] };
@@ -90,6 +95,7 @@ describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
     expect(result.cancelled).toBe(false);
     const kept = result.slices.filter((s) => s.areaPixels > 0);
     fullSlices = kept.length;
+    oneWorkerMs = result.totalMs;
     art.writeText('3d-result.json', JSON.stringify(result, null, 2));
     // The true liver spans 35 slices; the test model's walk stops within 3 of its ends (segment3d.phantom.test.ts).
     expect(fullSlices).toBeGreaterThanOrEqual(29);
@@ -240,5 +246,35 @@ describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
     expect([...loaded.keys()].sort()).toEqual([...accepted.keys()].sort());
     for (const [sop, mask] of accepted) expect(sha256(loaded.get(sop)!)).toBe(sha256(mask));
     await art.screenshot(page, 'stored 3D SEG loaded');
+  });
+
+  it('medsam.encoderWorker "on" (a second worker encodes the next slice while this one decodes): the same walk, voxel for voxel', async () => {
+    const { page } = browser;
+    const appConfigJs = medsamAppConfigJs(repoRoot, { ...medsamConfig, encoderWorker: 'on' });
+    await page.route('**/app-config.js', (route) => route.fulfill({ status: 200, contentType: 'application/javascript', body: appConfigJs }));
+    try {
+      await openStudy(page, stack.url, 'medsam', findStudy(stack.manifest, CT_PHANTOM).studyUid);
+      await waitForRenderedImage(page, { timeoutMs: 90_000 });
+      const ready = await waitForState(page, "s.model.status === 'ready' || s.model.status === 'error'", 180_000);
+      // The encoder worker really runs (no quiet fall-back to one worker): the 2 threads split 1 + 1.
+      expect(ready.model.info as unknown).toMatchObject({ threads: 1, encoderWorker: { threads: 1 } });
+      viewportId = await page.evaluate(() => (window as unknown as CommandWindow).services.viewportGridService.getActiveViewportId());
+      await selectBoxTool(page);
+      await boxAndPreview();
+      await page.keyboard.press('Shift+KeyD');
+      const state = await waitFor3d(page, "s.result?.phase === 'preview' || !!s.error", 300_000);
+      expect(state.error).toBeNull();
+      const result = state.result!;
+      expect(result).toMatchObject({ mode: 'one-box', cancelled: false });
+      const walked = await previewMasks(page, result.segmentationId);
+      art.writeText('encoder-worker-walk.json', JSON.stringify({ oneWorkerMs, encoderWorkerMs: result.totalMs, slices: walked.size, note: 'one run each, not paired; see BENCHMARKS.md' }, null, 2));
+      expect([...walked.keys()].sort()).toEqual([...accepted.keys()].sort());
+      const differing = [...accepted].filter(([sop, mask]) => sha256(walked.get(sop)!) !== sha256(mask)).map(([sop, mask]) => `${sop}: one worker ${ones(mask)} px, encoder worker ${ones(walked.get(sop)!)} px`);
+      expect(differing).toEqual([]);
+      await page.keyboard.press('Escape');
+      await waitFor3d(page, "s.result?.phase === 'discarded'", 10_000);
+    } finally {
+      await page.unroute('**/app-config.js');
+    }
   });
 });

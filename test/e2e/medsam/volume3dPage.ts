@@ -29,6 +29,7 @@ export interface Volume3dView {
     volumeMl: number | null;
     stops: { up: string; down: string };
     cancelled: boolean;
+    totalMs: number;
     segmentationId: string;
     segmentIndex: number | null;
   };
