@@ -3,8 +3,9 @@
 //   preview; Enter; 3D Dice vs ground truth ≥ 0.9 and voxel-identical to `medsam segment3d --boxes` (same boxes);
 // - a range marked with [ and ]: a band beside the slice scrollbar at the marked images; Shift+D → MedSAM's 3D
 //   box, nothing outside the range, voxel-identical to `segment3d --box --slice --range`; Clear range removes it;
-// - right-click on a Bidirectional measurement: OHIF's menu keeps its items and offers ours; "Segment in 3D with
-//   MedSAM" → the 3D run from the measurement's box (+ margin), voxel-identical to `segment3d` with that box;
+// - a Bidirectional measurement drawn with the mouse (the toolbar's Measure group; two drags), right-click on it:
+//   OHIF's menu keeps its items and offers ours; "Segment in 3D with MedSAM" → the 3D run from the measurement's
+//   box (+ margin), voxel-identical to `segment3d` with that box;
 // - the same box in the stack viewport and in the MPR layout's axial volume viewport: the same 3D voxels.
 // Takes about 4–8 minutes (slower under load).
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, repoRoot, s
 import { medsamAppConfigJs } from './medsam/appConfig';
 import { maskArea, maskBox, readPhantomLabels, structureDice3d, structureMask, type LabelVolume } from './medsam/groundTruth';
 import { dragBox, imageToPage, selectBoxTool, showInMpr, showInstance, waitForState, type ImageBox } from './medsam/medsamPage';
+import { drawBidirectional, selectMeasureTool } from './medsam/measurementPage';
 import { decodeSegmentMasks, readSegmentMasks } from './medsam/segPage';
 import { clearRange, cliSegment3d, differingSlices, previewMasks, runCommand, sha256, showMedsamPanel, waitFor3d, type CommandWindow, type Volume3dView } from './medsam/volume3dPage';
 
@@ -182,7 +184,7 @@ describe('Segment in 3D: key slices, marked range, measurement menu, volume view
     await page.waitForFunction((id) => !(window as any).services.cornerstoneViewportService.getCornerstoneViewport(id).element.querySelector('[data-cy="medsam-range-marker"]'), viewportId, { timeout: 5_000 });
   });
 
-  it('right-click on a Bidirectional measurement: the host menu plus ours; "Segment in 3D with MedSAM" → 3D from its box, equal to `segment3d`', async () => {
+  it('a Bidirectional measurement drawn from the toolbar, right-click on it: the host menu plus ours; "Segment in 3D with MedSAM" → 3D from its box, equal to `segment3d`', async () => {
     const { page } = browser;
     await clearRange(page); // (a failed test before may have left one)
     const imageId = await showInstance(page, sops[keySlice]);
@@ -192,30 +194,18 @@ describe('Segment in 3D: key slices, marked range, measurement menu, volume view
     const cx = Math.round((b.x0 + b.x1) / 2);
     const row = Array.from({ length: truth.columns }, (_, x) => gt[cy * truth.columns + x]);
     const col = Array.from({ length: truth.rows }, (_, y) => gt[y * truth.columns + cx]);
-    const points: [number, number][] = [[row.indexOf(1), cy], [row.lastIndexOf(1), cy], [cx, col.indexOf(1)], [cx, col.lastIndexOf(1)]];
-    // The annotation as OHIF's Bidirectional tool stores it; the tool must be in the tool group (passive) for
-    // OHIF to find it under the mouse, as in any mode that offers measurements.
-    const added = await page.evaluate(
-      ([id, vpId, pts]) => {
-        const w = window as unknown as { cornerstone: any; cornerstoneTools: any };
-        const group = w.cornerstoneTools.ToolGroupManager.getToolGroupForViewport(vpId);
-        const hadTool = group.hasTool('Bidirectional');
-        if (!hadTool) {
-          group.addTool('Bidirectional');
-          group.setToolPassive('Bidirectional');
-        }
-        const toWorld = ([x, y]: [number, number]) => w.cornerstone.utilities.imageToWorldCoords(id, [x + 0.5, y + 0.5]);
-        const frameOfReferenceUID = w.cornerstone.metaData.get('imagePlaneModule', id).frameOfReferenceUID;
-        w.cornerstoneTools.annotation.state.addAnnotation(
-          { annotationUID: 'e2e-menu-bidirectional', highlighted: false, invalidated: true, metadata: { toolName: 'Bidirectional', referencedImageId: id, FrameOfReferenceUID: frameOfReferenceUID }, data: { handles: { points: (pts as [number, number][]).map(toWorld), activeHandleIndex: null, textBox: { hasMoved: false } }, cachedStats: {} } },
-          frameOfReferenceUID,
-        );
-        w.cornerstoneTools.utilities.triggerAnnotationRenderForViewportIds([vpId]);
-        return { hadTool };
-      },
-      [imageId, viewportId, points] as const,
-    );
-    art.writeText('bidirectional-tool.json', JSON.stringify(added));
+    // The mode's own tool, passive until the reader picks it from the toolbar's Measure group (no test set-up).
+    const passive = await page.evaluate((vpId) => {
+      const group = (window as unknown as { cornerstoneTools: any }).cornerstoneTools.ToolGroupManager.getToolGroupForViewport(vpId);
+      return group.hasTool('Bidirectional') ? group.getToolOptions('Bidirectional')?.mode : null;
+    }, viewportId);
+    expect(passive).toBe('Passive');
+    await selectMeasureTool(page, 'Bidirectional');
+    // RECIST-like, with the mouse: the long axis across the liver's middle row, then the short axis' upper end
+    // pulled to the liver's top edge in the middle column.
+    const drawn = await drawBidirectional(page, imageId, [[row.indexOf(1), cy], [row.lastIndexOf(1), cy]], [cx, col.indexOf(1)]);
+    const points = drawn.points;
+    art.writeText('bidirectional-drawn.json', JSON.stringify(drawn));
     await page.waitForTimeout(500);
     const [handle] = await imageToPage(page, imageId, [[points[0][0] + 0.5, points[0][1] + 0.5]]);
     await page.mouse.click(handle[0], handle[1], { button: 'right' });
@@ -251,7 +241,8 @@ describe('Segment in 3D: key slices, marked range, measurement menu, volume view
     expect(score).toBeGreaterThanOrEqual(0.75);
     await page.keyboard.press('Escape');
     await waitFor3d(page, "s.result?.phase === 'discarded'", 10_000);
-    await page.evaluate(() => (window as unknown as { cornerstoneTools: any }).cornerstoneTools.annotation.state.removeAnnotation('e2e-menu-bidirectional'));
+    await page.evaluate((uid) => (window as unknown as { cornerstoneTools: any }).cornerstoneTools.annotation.state.removeAnnotation(uid), drawn.annotationUID);
+    await selectBoxTool(page);
   });
 
   it('the same box in the stack viewport and in the axial volume viewport (MPR): the same 3D voxels', async () => {

@@ -1,12 +1,14 @@
 // The run-time bundles in the other supported prebuilt OHIF viewers (3.13.2, the default, has the full e2e):
 // per version, a real Orthanc and Chromium, and the reader's smallest whole loop — open the study in the
 // MedSAM mode → the MedSAM button → box → Enter → Save to PACS → the SEG is in Orthanc with the accepted
-// voxels — plus the host's own study list and stock viewer still working with our bundles added.
+// voxels; the Measure group's tools in the mode's tool group — plus the host's own study list and stock viewer
+// still working with our bundles added.
 // MEDSAM_E2E_OHIF_VERSIONS="3.12.10,3.11.1" picks the versions (default: every supported one but 3.13.2).
 import path from 'node:path';
 import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, qidoStudies, repoRoot, startStack, waitForRenderedImage, type BrowserSession, type Stack } from './harness';
 import { medsamAppConfigJs } from './medsam/appConfig';
 import { maskBox, readPhantomLabels, structureMask } from './medsam/groundTruth';
+import { selectMeasureTool } from './medsam/measurementPage';
 import { dragBox, medsamState, selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
 import { segSeriesInPacs } from './medsam/pacs';
 import { decodeSegmentMasks, decodeSlices, loadSegFromStudyBrowser, readSegmentMasks, readSegmentationVoxels, saveFromPanel, waitForDisplaySet } from './medsam/segPage';
@@ -72,6 +74,15 @@ describe.each(VERSIONS)('OHIF %s with the MedSAM bundles added at run time', (ve
     const loaded = await waitForState(page, "s.model.status === 'ready' || s.model.status === 'error'", 180_000);
     expect(loaded.model.status).toBe('ready');
     const imageId = await showInstance(page, series.slices.find((s) => s.index === LIVER_SLICE)!.sopInstanceUid);
+    // The measurements MedSAM segments from: the mode's tools (passive) and the toolbar's Measure group, also where
+    // the host's mode API ignores toolbarButtons / toolGroupAdditions (3.11/3.12: the extension's adaptHost).
+    const measureTools = await page.evaluate(() => {
+      const w = window as unknown as { services: { cornerstoneViewportService: { getViewportIds(): string[] } }; cornerstoneTools: any };
+      const group = w.cornerstoneTools.ToolGroupManager.getToolGroupForViewport(w.services.cornerstoneViewportService.getViewportIds()[0]);
+      return ['Bidirectional', 'Length', 'RectangleROI'].map((t) => `${t}:${group.hasTool(t) ? group.getToolOptions(t)?.mode : 'absent'}`);
+    });
+    expect(measureTools).toEqual(['Bidirectional:Passive', 'Length:Passive', 'RectangleROI:Passive']);
+    await selectMeasureTool(page, 'Bidirectional'); // the toolbar's Measure group makes it the primary tool
     await selectBoxTool(page); // clicks the MedSAM toolbar button; waits for the tool to be primary
     await dragBox(page, imageId, { x0: gt.x0 - 3, y0: gt.y0 - 3, x1: gt.x1 + 3, y1: gt.y1 + 3 });
     const preview = await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000);
