@@ -6,7 +6,8 @@
 // - a Bidirectional measurement drawn with the mouse (the toolbar's Measure group; two drags), right-click on it:
 //   OHIF's menu keeps its items and offers ours; "Segment in 3D with MedSAM" → the 3D run from the measurement's
 //   box (+ margin), voxel-identical to `segment3d` with that box;
-// - the same box in the stack viewport and in the MPR layout's axial volume viewport: the same 3D voxels.
+// - the same box in the stack viewport and in the MPR layout's axial volume viewport: the same 3D voxels; a range
+//   marked there is named in the panel by the numbers OHIF's overlay shows.
 // Takes about 4–8 minutes (slower under load).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -274,8 +275,8 @@ describe('Segment in 3D: key slices, marked range, measurement menu, volume view
     await waitFor3d(page, "s.result?.phase === 'discarded'", 10_000);
 
     // A range marked in the volume viewport: its band sits at the slider's own positions (the slider may count
-    // against the volume's image list).
-    const mark = async (imageIndex: number, key: string) => {
+    // against the volume's image list), and the panel names the marked images by the number OHIF's overlay shows.
+    const mark = async (imageIndex: number, key: string): Promise<number | null> => {
       await page.evaluate(async (k) => {
         const w = window as any;
         const axial = w.services.cornerstoneViewportService.getCornerstoneViewport('mpr-axial');
@@ -284,11 +285,22 @@ describe('Segment in 3D: key slices, marked range, measurement menu, volume view
       }, imageIndex);
       await page.waitForTimeout(300);
       await page.keyboard.press(key);
+      // OHIF's overlay, bottom right of that viewport: "I: <instance> (n/N)" or "n/N".
+      return page.evaluate(() => {
+        const w = window as any;
+        let pane: HTMLElement | null = w.services.cornerstoneViewportService.getCornerstoneViewport('mpr-axial').element;
+        while (pane && !pane.querySelector('[data-cy="viewport-overlay-bottom-right"]')) pane = pane.parentElement;
+        const m = /(\d+)\/(\d+)/.exec(pane?.querySelector('[data-cy="viewport-overlay-bottom-right"]')?.textContent ?? '');
+        return m ? Number(m[1]) : null;
+      });
     };
     const [a, b] = [14, 25];
-    await mark(a, '[');
-    await mark(b, ']');
+    const shownA = await mark(a, '[');
+    const shownB = await mark(b, ']');
     await waitFor3d(page, 's.marks.first !== null && s.marks.last !== null', 5_000);
+    expect([shownA, shownB]).toEqual([a + 1, b + 1]);
+    await showMedsamPanel(page);
+    expect(await page.textContent('[data-cy="medsam-3d-range"]')).toContain(`first image ${shownA}, last image ${shownB}`);
     await page.waitForTimeout(300);
     const band = await page.evaluate(() => {
       const w = window as any;

@@ -1,5 +1,6 @@
 import { eventTarget, Enums, getRenderingEngines, type Types } from '@cornerstonejs/core';
 import { viewportSlices } from '../prefetch/viewportSlices';
+import { sliderPosition } from '../volume3d/sliceNumbers';
 import type { Store } from '../controller/Store';
 import type { Volume3dState } from '../volume3d/state';
 import { rangeBand } from './rangeBand';
@@ -17,22 +18,13 @@ function marksIn(imageIds: readonly string[], marks: Volume3dState['marks']): { 
   return { first: first >= 0 ? first : null, last: last >= 0 ? last : null };
 }
 
-/**
- * Image list position → scrollbar position. A stack scrolls through its list; a volume viewport's slider counts
- * along its view direction, which may run against the volume's image list (then the current image says so).
- */
-function toScrollbar(viewport: Types.IViewport, imageCount: number, current: number): (k: number) => number {
-  const sliceIndex = (viewport as { getSliceIndex?(): number }).getSliceIndex?.();
-  const reversed = typeof sliceIndex === 'number' && sliceIndex !== current && sliceIndex === imageCount - 1 - current;
-  return reversed ? (k) => imageCount - 1 - k : (k) => k;
-}
-
 function drawOn(viewport: Types.IViewport, marks: Volume3dState['marks']): void {
   const element = viewport.element;
   let marker = element.querySelector<HTMLDivElement>(`[${MARKER_ATTR}]`);
   const slices = viewportSlices(viewport as Types.IEnabledElement['viewport']);
   const found = slices ? marksIn(slices.imageIds, marks) : { first: null, last: null };
-  const scroll = slices ? toScrollbar(viewport, slices.imageIds.length, slices.current) : (k: number) => k;
+  // A stack's scrollbar runs along its list; a volume viewport's slider along its view direction (sliceNumbers.ts).
+  const scroll = (k: number) => (slices ? sliderPosition(slices.numbering, k) : k);
   const positions = [found.first, found.last].filter((k): k is number => k !== null).map(scroll);
   const band = slices && positions.length ? rangeBand(Math.min(...positions), Math.max(...positions), slices.imageIds.length) : null;
   // Only where the element positions its children (OHIF's does), so the band sits beside the scrollbar.
@@ -50,11 +42,10 @@ function drawOn(viewport: Types.IViewport, marks: Volume3dState['marks']): void 
   const track = `(100% - ${2 * SCROLLBAR_INSET_PX}px)`;
   marker.style.top = `calc(${SCROLLBAR_INSET_PX}px + ${band.top} * ${track})`;
   marker.style.height = `calc(${band.height} * ${track})`;
-  // Scrollbar positions (0-based); the title names the images as the panel does (their list positions, 1-based).
+  // Scrollbar positions (0-based); the title names the images as this viewport's overlay does (from 1).
   marker.dataset.first = String(Math.min(...positions));
   marker.dataset.last = String(Math.max(...positions));
-  const listed = [found.first, found.last].filter((k): k is number => k !== null);
-  marker.title = `MedSAM 3D range: images ${Math.min(...listed) + 1} to ${Math.max(...listed) + 1}`;
+  marker.title = `MedSAM 3D range: images ${Math.min(...positions) + 1} to ${Math.max(...positions) + 1}`;
 }
 
 /**

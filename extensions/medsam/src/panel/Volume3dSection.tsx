@@ -1,5 +1,6 @@
 import React, { useSyncExternalStore } from 'react';
 import { COLLECT_KEYS_KEY_LABEL, MARK_FIRST_KEY_LABEL, MARK_LAST_KEY_LABEL, SEGMENT_3D_KEY_LABEL, SEGMENT_KEYS_KEY_LABEL } from '../host/segment3dKeys';
+import { imagesInWords, shownNumber } from '../volume3d/sliceNumbers';
 import type { KeyBoxes, Volume3dRun, Volume3dResultView } from '../volume3d/state';
 import type { Volume3dController } from '../volume3d/Volume3dController';
 import { ErrorBox } from './ErrorBox';
@@ -13,7 +14,8 @@ const PHASE_TEXT: Record<Volume3dResultView['phase'], string> = {
   undone: '3D accept undone',
 };
 
-const image = (slice: number | null) => (slice === null ? 'not set' : `image ${slice + 1}`);
+/** A mark as the number OHIF's overlay showed for it where it was made. */
+const marked = (slice: number | null, number: number | null | undefined) => (slice === null ? 'not set' : `image ${number ?? slice + 1}`);
 
 function RunLine({ run, onCancel }: { run: Extract<Volume3dRun, { status: 'running' }>; onCancel: () => void }) {
   const left = run.msLeft === null ? 'estimating the time left' : `about ${formatMs(run.msLeft)} left${run.mode === 'one-box' ? ' at most' : ''}`;
@@ -32,10 +34,12 @@ function RunLine({ run, onCancel }: { run: Extract<Volume3dRun, { status: 'runni
   );
 }
 
+/** Slices named by the numbers OHIF's overlay shows in the viewport the run was in. */
 function promptInWords(result: Volume3dResultView): string {
-  const range = result.range ? `range images ${result.range[0] + 1} to ${result.range[1] + 1}` : 'no range';
-  if (result.mode === 'key-slices') return `boxes on images ${(result.keySlices ?? []).map((k) => k + 1).join(', ')} (interpolated between), ${range}`;
-  return result.mode === 'box3d' ? `MedSAM's 3D box: the box on image ${result.keySlice + 1}, ${range}` : `one box on image ${result.keySlice + 1}, no range`;
+  const n = (k: number) => shownNumber(result.numbering, k);
+  const range = result.range ? `range ${imagesInWords(result.numbering, result.range[0], result.range[1])}` : 'no range';
+  if (result.mode === 'key-slices') return `boxes on images ${(result.keySlices ?? []).map(n).sort((a, b) => a - b).join(', ')} (interpolated between), ${range}`;
+  return result.mode === 'box3d' ? `MedSAM's 3D box: the box on image ${n(result.keySlice)}, ${range}` : `one box on image ${n(result.keySlice)}, no range`;
 }
 
 /** Key-slice boxes: collect on/off, the boxes kept (each removable), and the run from them. */
@@ -54,14 +58,14 @@ function KeySliceLines({ keys, running, volume3d }: { keys: KeyBoxes; running: b
       {keys.boxes.length > 0 && (
         <table style={styles.table} data-cy="medsam-3d-keys-list">
           <tbody>
-            {keys.boxes.map((k) => (
-              <tr key={k.imageId} data-cy="medsam-3d-key" data-slice={k.slice}>
-                <td style={styles.cellLabel}>image {k.slice + 1}</td>
+            {[...keys.boxes].sort((a, b) => a.number - b.number).map((k) => (
+              <tr key={k.imageId} data-cy="medsam-3d-key" data-slice={k.slice} data-number={k.number}>
+                <td style={styles.cellLabel}>image {k.number}</td>
                 <td>
                   {Math.round(k.box.x1 - k.box.x0)} × {Math.round(k.box.y1 - k.box.y0)} px
                 </td>
                 <td>
-                  <button style={styles.button} onClick={() => volume3d.removeKeyBox(k.imageId)} data-cy="medsam-3d-key-remove" aria-label={`Remove the key box on image ${k.slice + 1}`}>
+                  <button style={styles.button} onClick={() => volume3d.removeKeyBox(k.imageId)} data-cy="medsam-3d-key-remove" aria-label={`Remove the key box on image ${k.number}`}>
                     Remove
                   </button>
                 </td>
@@ -82,7 +86,7 @@ function KeySliceLines({ keys, running, volume3d }: { keys: KeyBoxes; running: b
 }
 
 function ResultLines({ result, onAccept, onReject }: { result: Volume3dResultView; onAccept: () => void; onReject: () => void }) {
-  const extent = result.extent ? `images ${result.extent[0] + 1} to ${result.extent[1] + 1} of ${result.imageCount}` : 'no image';
+  const extent = result.extent ? `${imagesInWords(result.numbering, result.extent[0], result.extent[1])} of ${result.imageCount}` : 'no image';
   const rows: [string, string][] = [
     ['Slices', `${result.slices.filter((s) => s.areaPixels > 0).length} with a mask (${extent})`],
     ['Volume', result.volumeMl === null ? result.volumeNote : `${result.volumeMl.toFixed(result.volumeMl < 10 ? 2 : 1)} mL, ${result.voxels} voxels (${result.volumeNote})`],
@@ -134,7 +138,7 @@ export function Volume3dSection({ volume3d }: { volume3d: Volume3dController }) 
         (MedSAM's 3D box). Or collect boxes on several key slices: the slices between get interpolated boxes.
       </div>
       <div data-cy="medsam-3d-range">
-        Range: {marks.first === null && marks.last === null ? 'none (stops where the structure ends)' : `first ${image(marks.first)}, last ${image(marks.last)}`}
+        Range: {marks.first === null && marks.last === null ? 'none (stops where the structure ends)' : `first ${marked(marks.first, marks.firstNumber)}, last ${marked(marks.last, marks.lastNumber)}`}
       </div>
       <div style={styles.row}>
         <button style={styles.button} onClick={() => volume3d.mark('first')} data-cy="medsam-3d-mark-first">

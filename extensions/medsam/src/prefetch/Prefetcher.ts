@@ -13,7 +13,7 @@ export interface PrefetcherDeps {
   readonly slices: number;
   /** The viewport to work for: the active one, when the MedSAM tool is its active primary tool. */
   readonly activeViewport: () => string | null;
-  readonly slicesOf: (viewportId: string) => ViewportSlices | null;
+  readonly slicesOf: (viewportId: string) => Pick<ViewportSlices, 'imageIds' | 'current'> | null;
   readonly input: (viewportId: string, imageId: string) => Promise<Pick<EmbeddingInput, 'image' | 'ref' | 'normalization'>>;
   /** Coalesces a burst of scroll events into one plan. */
   readonly debounceMs?: number;

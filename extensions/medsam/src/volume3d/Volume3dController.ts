@@ -30,6 +30,7 @@ import type { Services } from '../types/ohif';
 import { GlueError, toPlainError } from '../utils/plainError';
 import type { DecodeResult, DecoderSource, ImageRef } from '../worker/protocol';
 import { measureVolume, msLeft, stopInWords, type SlicePlane } from './describe';
+import { imagesInWords, shownNumber } from './sliceNumbers';
 import { SliceTimingLog } from './sliceTimings';
 import { initialVolume3dState, type KeyBox, type Volume3dMode, type Volume3dPhase, type Volume3dResultView, type Volume3dState } from './state';
 import { workerSliceModel } from './workerSliceModel';
@@ -119,7 +120,8 @@ export class Volume3dController {
       const displaySetUid = displaySetFor(this.deps.services, viewportId, imageId).displaySetInstanceUID;
       this.store.update((s) => {
         const kept = s.marks.displaySetUid === displaySetUid ? s.marks : { first: null, last: null };
-        return { error: null, marks: { ...kept, [which]: slices.current, [`${which}ImageId`]: imageId, displaySetUid } };
+        const number = shownNumber(slices.numbering, slices.current);
+        return { error: null, marks: { ...kept, [which]: slices.current, [`${which}ImageId`]: imageId, [`${which}Number`]: number, displaySetUid } };
       });
     } catch (e) {
       this.store.update({ error: toPlainError(e) });
@@ -145,9 +147,9 @@ export class Volume3dController {
       const viewport = getEnabledElementByViewportId(drawn.viewportId)?.viewport;
       const slices = viewportSlices(viewport);
       const slice = slices ? slices.imageIds.indexOf(drawn.imageId) : -1;
-      if (slice < 0) throw new GlueError('NOT_ACQUISITION_PLANE', 'the box is not on an acquired slice of this viewport: key boxes are drawn on the original slices');
+      if (!slices || slice < 0) throw new GlueError('NOT_ACQUISITION_PLANE', 'the box is not on an acquired slice of this viewport: key boxes are drawn on the original slices');
       const displaySetUid = displaySetFor(this.deps.services, drawn.viewportId, drawn.imageId).displaySetInstanceUID;
-      const key: KeyBox = { imageId: drawn.imageId, slice, box: drawn.box };
+      const key: KeyBox = { imageId: drawn.imageId, slice, number: shownNumber(slices.numbering, slice), box: drawn.box };
       this.store.update((s) => {
         const others = s.keys.displaySetUid === displaySetUid ? s.keys.boxes.filter((b) => b.imageId !== drawn.imageId) : [];
         return { error: null, keys: { ...s.keys, displaySetUid, boxes: [...others, key].sort((a, b) => a.slice - b.slice) } };
@@ -215,10 +217,11 @@ export class Volume3dController {
       const range = prompt.range ?? this.markedRange(displaySet.displaySetInstanceUID, slices.imageIds);
       const outside = range ? positions.filter((k) => k < range[0] || k > range[1]) : [];
       if (range && outside.length) {
-        const where = `images ${range[0] + 1} to ${range[1] + 1}`;
+        const where = imagesInWords(slices.numbering, range[0], range[1]);
+        const image = (k: number) => `image ${shownNumber(slices.numbering, k)}`;
         throw kind === 'keys'
-          ? new GlueError('NO_KEY_BOXES', `key boxes on ${outside.map((k) => `image ${k + 1}`).join(', ')} lie outside the marked range (${where}): mark a range around them or clear it`)
-          : new GlueError('NO_IMAGE', `the box is on image ${keySlice + 1}, outside the marked range (${where}): mark a range around it`);
+          ? new GlueError('NO_KEY_BOXES', `key boxes on ${outside.map(image).join(', ')} lie outside the marked range (${where}): mark a range around them or clear it`)
+          : new GlueError('NO_IMAGE', `the box is on ${image(keySlice)}, outside the marked range (${where}): mark a range around it`);
       }
       const mode: Volume3dMode = kind === 'keys' ? 'key-slices' : range ? 'box3d' : 'one-box';
       this.store.update({ run: { status: 'running', mode, startedAt, done: 0, planned: 0, msLeft: null, cancelling: false } });
@@ -298,13 +301,14 @@ export class Volume3dController {
         box,
         ...(kind === 'keys' ? { keySlices: [...positions].sort((a, b) => a - b) } : {}),
         range: range ?? null,
+        numbering: slices.numbering,
         slices: areas,
         imageCount: slices.imageIds.length,
         extent: withVoxels.length ? [withVoxels[0].slice, withVoxels[withVoxels.length - 1].slice] : null,
         voxels: areas.reduce((n, s) => n + s.areaPixels, 0),
         volumeMl: measured.ml,
         volumeNote: measured.note,
-        stops: outcome ? { up: stopInWords('up', outcome.stops.up), down: stopInWords('down', outcome.stops.down) } : { up: cancelledWords, down: cancelledWords },
+        stops: outcome ? { up: stopInWords('up', outcome.stops.up, slices.numbering), down: stopInWords('down', outcome.stops.down, slices.numbering) } : { up: cancelledWords, down: cancelledWords },
         cancelled: outcome ? outcome.cancelled : true,
         totalMs: Date.now() - startedAt,
         ...(outcome ? { timings: timingLog.timings(outcome) } : {}),

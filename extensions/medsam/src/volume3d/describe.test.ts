@@ -1,5 +1,6 @@
 import type { DirectionStop, Vector3 } from '@medsam-ohif/core';
 import { measureVolume, msLeft, stopInWords } from './describe';
+import { listOrder } from './sliceNumbers';
 
 const axial = [1, 0, 0, 0, 1, 0];
 const planesAt = (zs: number[]) => zs.map((z) => ({ position: [0, 0, z] as Vector3, orientation: axial }));
@@ -7,9 +8,17 @@ const planesAt = (zs: number[]) => zs.map((z) => ({ position: [0, 0, z] as Vecto
 describe('3D result in words and numbers', () => {
   it('names each stop rule with images counted from 1, as OHIF shows them', () => {
     const leak: DirectionStop = { rule: 'leak', lastSlice: 11, rejectedSlice: 12, rejectedAreaPixels: 900, message: '' };
-    expect(stopInWords('up', leak)).toBe('Towards the last image: stopped after image 12: the mask on image 13 (900 pixels) grew more than twice as large, likely spilling into a neighbour.');
-    expect(stopInWords('down', { rule: 'range-end', lastSlice: 0, message: '' })).toBe('Towards the first image: stopped after image 1, the end of the marked range.');
-    expect(stopInWords('down', { rule: 'empty', lastSlice: 4, rejectedSlice: 3, rejectedAreaPixels: 0, message: '' })).toBe('Towards the first image: stopped after image 5: nothing was found on image 4.');
+    const stack = listOrder(40);
+    expect(stopInWords('up', leak, stack)).toBe('Towards the last image: stopped after image 12: the mask on image 13 (900 pixels) grew more than twice as large, likely spilling into a neighbour.');
+    expect(stopInWords('down', { rule: 'range-end', lastSlice: 0, message: '' }, stack)).toBe('Towards the first image: stopped after image 1, the end of the marked range.');
+    expect(stopInWords('down', { rule: 'empty', lastSlice: 4, rejectedSlice: 3, rejectedAreaPixels: 0, message: '' }, stack)).toBe('Towards the first image: stopped after image 5: nothing was found on image 4.');
+  });
+
+  it('in a volume viewport whose slider runs against the image list: the slider\'s numbers and directions', () => {
+    const leak: DirectionStop = { rule: 'leak', lastSlice: 11, rejectedSlice: 12, rejectedAreaPixels: 900, message: '' };
+    // 40 images, list position 11 is the slider's 29th slice (40 - 11): walking up the list walks down the slider
+    expect(stopInWords('up', leak, { count: 40, reversed: true })).toBe('Towards the first image: stopped after image 29: the mask on image 28 (900 pixels) grew more than twice as large, likely spilling into a neighbour.');
+    expect(stopInWords('down', { rule: 'range-end', lastSlice: 0, message: '' }, { count: 40, reversed: true })).toBe('Towards the last image: stopped after image 40, the end of the marked range.');
   });
 
   it('measures the volume from the image positions, not a nominal thickness', () => {

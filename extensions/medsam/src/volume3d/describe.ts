@@ -1,14 +1,15 @@
 /**
- * Plain words and numbers for a 3D result in the viewer: slices counted from 1 as OHIF's overlay shows them,
- * directions named by the series' order ("towards the last image"), volume from the slice positions.
+ * Plain words and numbers for a 3D result in the viewer: slices numbered as OHIF's overlay shows them in the
+ * viewport the run was in (sliceNumbers.ts), directions named in those numbers ("towards the last image"),
+ * volume from the slice positions.
  */
 import { offsetsAlongNormal, sliceSpacing, volumeMl, type DirectionStop, type Vector3 } from '@medsam-ohif/core';
+import { shownNumber, towardsInWords, type SliceNumbering } from './sliceNumbers';
 
-const image = (slice: number) => `image ${slice + 1}`;
-
-/** A direction's stop rule for the reader (the core's own message counts slices from 0). */
-export function stopInWords(direction: 'up' | 'down', stop: DirectionStop): string {
-  const towards = direction === 'up' ? 'Towards the last image' : 'Towards the first image';
+/** A direction's stop rule for the reader (the core's own message counts list positions from 0). */
+export function stopInWords(direction: 'up' | 'down', stop: DirectionStop, numbering: SliceNumbering): string {
+  const image = (slice: number) => `image ${shownNumber(numbering, slice)}`;
+  const towards = towardsInWords(direction, numbering);
   const at = `${towards}: stopped after ${image(stop.lastSlice)}`;
   const rejected = stop.rejectedSlice !== undefined ? image(stop.rejectedSlice) : 'the next image';
   const area = stop.rejectedAreaPixels !== undefined ? ` (${stop.rejectedAreaPixels} pixels)` : '';

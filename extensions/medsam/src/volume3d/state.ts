@@ -2,6 +2,7 @@ import type { Box, NormalizationRecord } from '@medsam-ohif/core';
 import type { DecoderRun } from '../seg';
 import type { PlainError } from '../utils/plainError';
 import type { DecoderSource, EmbeddingSource } from '../worker/protocol';
+import type { SliceNumbering } from './sliceNumbers';
 import type { Volume3dTimings } from './sliceTimings';
 
 /**
@@ -22,13 +23,18 @@ export interface RangeMarks {
    */
   readonly firstImageId?: string | null;
   readonly lastImageId?: string | null;
+  /** The numbers OHIF's overlay showed for them in the viewport they were marked in (sliceNumbers.ts). */
+  readonly firstNumber?: number | null;
+  readonly lastNumber?: number | null;
 }
 
 /** A box the reader drew on a key slice (image pixels, x = column, y = row). */
 export interface KeyBox {
   readonly imageId: string;
-  /** Its 0-based position in the viewport's image list when it was drawn (shown 1-based). */
+  /** Its 0-based position in the viewport's image list when it was drawn. */
   readonly slice: number;
+  /** The number OHIF's overlay showed for it there (sliceNumbers.ts). */
+  readonly number: number;
   readonly box: Box;
 }
 
@@ -66,6 +72,8 @@ export interface Volume3dResultView {
   /** Key slices: the marked slices (0-based positions, ascending); absent for the other prompts. */
   readonly keySlices?: readonly number[];
   readonly range: readonly [number, number] | null;
+  /** How the run's viewport numbers these positions for the reader (its overlay's and slider's numbers). */
+  readonly numbering: SliceNumbering;
   /** Slices with a mask (0-based positions, ascending) and their pixel counts. */
   readonly slices: readonly { readonly slice: number; readonly imageId: string; readonly areaPixels: number }[];
   readonly imageCount: number;
