@@ -14,7 +14,7 @@ import { planJobs } from './lib/plan.mjs';
 import { resultPath, writeResult } from './lib/results.mjs';
 import { formatGoals, formatTable } from './lib/table.mjs';
 
-const SUITES = ['decoder-node', 'decoder-chromium', 'encoder', 'encoder-pair', 'service', 'memory', 'peer', 'viewer', 'volume3d'];
+const SUITES = ['decoder-node', 'decoder-chromium', 'encoder', 'encoder-pair', 'service', 'memory', 'peer', 'viewer', 'viewer3d', 'volume3d'];
 const log = (msg) => process.stderr.write(`${msg}\n`);
 
 async function main() {

@@ -43,7 +43,7 @@ function counts(big, quick, key) {
 
 /**
  * → [{ suite, label, script, params, timeoutMs, nodeArgs }] in run order. `models`: [{ key, manifest, big }].
- * Suites: decoder-node, decoder-chromium, encoder, encoder-pair, service, memory, peer, viewer, volume3d.
+ * Suites: decoder-node, decoder-chromium, encoder, encoder-pair, service, memory, peer, viewer, viewer3d, volume3d.
  */
 export function planJobs({ models, suites, quick, serviceBuilt }) {
   const threads = Math.min(2, os.availableParallelism());
@@ -131,6 +131,13 @@ export function planJobs({ models, suites, quick, serviceBuilt }) {
     for (const withService of [false, ...(serviceBuilt ? [true] : [])]) {
       jobs.push({ suite: 'viewer', label: `viewer boxes, ${withService ? 'embedding service' : 'browser'}`, script: suite('viewerBoxes'), params: { withService, slices: quick ? 2 : 3, boxesPerSlice: 3, drags: withService ? 0 : quick ? 3 : 6 }, timeoutMs: 10 * MIN });
     }
+  }
+  // A 3D propagation in the real viewer (issue 10): the extension's walk over the CT phantom's 40 slices, the
+  // encoder in the browser or on the embedding service (decoder in the browser, or there too), rounds alternating.
+  if (want('viewer3d')) {
+    // The second browser encoder worker is skipped (and said so) where the build does not start one.
+    const setups = ['browser', 'browser-encoder-worker', ...(serviceBuilt ? ['service-encoder', 'service-both'] : [])];
+    jobs.push({ suite: 'viewer3d', label: `viewer 3D walk, 40 slices: ${setups.join(' / ')}`, script: suite('viewer3d'), params: { setups, slices: 40, rounds: quick ? 1 : 2 }, timeoutMs: 15 * MIN });
   }
   return jobs;
 }

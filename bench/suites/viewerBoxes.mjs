@@ -2,14 +2,12 @@
 // (command → preview painted, and the panel's own mouse-up → painted figure) and the main thread's long tasks
 // (PerformanceObserver 'longtask', > 50 ms) during each box. New-slice boxes need an embedding; same-slice
 // boxes reuse it. Each preview is discarded (Esc), so every box starts from the same labelmap.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { childMain, progress } from '../lib/child.mjs';
 import { launchChromium } from '../lib/chromium.mjs';
 import { repoRoot } from '../lib/paths.mjs';
 import { figure, row } from '../lib/rows.mjs';
-
-const CT_PHANTOM = 'MedSAM demo: CT phantom';
+import { openCtPhantom, phantomSeries, showSlice, waitForModelReady, waitForShownSlice } from '../lib/viewerPage.mjs';
 
 /** Installed before OHIF's scripts: every long task of the page, kept for the bench to read. */
 function observeLongTasks() {
@@ -45,22 +43,7 @@ async function oneBox(page, box) {
 
 /** Waits for the first slice on screen (not for the model), then boxes it at once, as a reader would. */
 async function firstBoxAfterOpening(page) {
-  await page.waitForFunction(() => {
-    const w = window;
-    try {
-      const viewportId = w.services.viewportGridService.getActiveViewportId();
-      const viewport = w.cornerstone.getEnabledElementByViewportId(viewportId).viewport;
-      const imageId = viewport.getCurrentImageId();
-      return typeof w.commandsManager.runCommand === 'function' && Boolean(imageId && w.cornerstone.cache.getImage(imageId));
-    } catch {
-      return false; // the viewer is still starting
-    }
-  }, null, { timeout: 300_000 });
-  const target = await page.evaluate(() => {
-    const w = window;
-    const viewportId = w.services.viewportGridService.getActiveViewportId();
-    return { viewportId, imageId: w.cornerstone.getEnabledElementByViewportId(viewportId).viewport.getCurrentImageId() };
-  });
+  const target = await waitForShownSlice(page);
   return oneBox(page, { ...target, rect: { x0: 60, y0: 70, x1: 150, y1: 170 } });
 }
 
@@ -157,25 +140,16 @@ export async function run({ boxesPerSlice = 3, slices = 3, withService = false, 
     const page = await browser.newPage();
     await page.addInitScript(observeLongTasks);
     await page.setViewportSize({ width: 1400, height: 900 });
-    const study = stack.manifest.studies.find((s) => s.description === CT_PHANTOM);
-    await page.goto(`${stack.url}/medsam?StudyInstanceUIDs=${study.studyUid}`);
+    await openCtPhantom(page, stack);
     // Issue 9's "9.7 s first box": a box as soon as the slice is on screen, the model possibly still loading.
     const first = await firstBoxAfterOpening(page);
     progress(`${setup} first box after opening: ${Math.round(first.waited)} ms (panel ${Math.round(first.panelMs)} ms), long tasks ${first.longTasks.map(Math.round).join(', ') || 'none'}`);
-    await page.waitForFunction(() => typeof window.commandsManager?.runCommand === 'function' && window.commandsManager.runCommand('medsamGetState')?.model?.status === 'ready', null, { timeout: 300_000 });
-    const series = JSON.parse(readFileSync(path.join(stack.manifest.ctPhantomDir, 'series.json'), 'utf8'));
-    const picked = series.slices.filter((_, i) => i % Math.max(1, Math.floor(series.slices.length / (slices + 1))) === 0).slice(1, slices + 1);
+    await waitForModelReady(page);
+    const series = phantomSeries(stack);
+    const picked = series.filter((_, i) => i % Math.max(1, Math.floor(series.length / (slices + 1))) === 0).slice(1, slices + 1);
     const samples = { newSlice: [], sameSlice: [] };
     for (const slice of picked) {
-      const target = await page.evaluate((sop) => {
-        const w = window;
-        const viewportId = w.services.viewportGridService.getActiveViewportId();
-        const viewport = w.cornerstone.getEnabledElementByViewportId(viewportId).viewport;
-        const ids = viewport.getImageIds();
-        const index = ids.findIndex((id) => id.includes(sop));
-        viewport.setImageIdIndex(index);
-        return { viewportId, imageId: ids[index] };
-      }, slice.sopInstanceUid);
+      const target = await showSlice(page, slice.sopInstanceUid);
       await page.waitForTimeout(500);
       for (let b = 0; b < boxesPerSlice; b++) {
         const rect = { x0: 60 + 6 * b, y0: 70 + 4 * b, x1: 150 + 3 * b, y1: 170 };
