@@ -48,8 +48,9 @@ export interface MedSamConfig {
   /** WASM threads; default: half the cores, at most 4, when the page is cross-origin isolated, else 1. */
   readonly threads?: number;
   /**
-   * A second worker for the browser's encoder (the threads are then split between the two): "auto" (default)
-   * on at 4 cores or more, "on", "off". Used only where the browser computes embeddings.
+   * A second worker for the browser's encoder: "auto" (default) on at 4 cores or more, "on", "off". Used only
+   * where the browser computes embeddings. A set `threads` is then split between the two; the default goes to
+   * the encoder, and half of it to the decoder, where both fit in the cores (encoderWorker/choice.ts).
    */
   readonly encoderWorker: EncoderWorkerSetting;
   /** Upper bound of the in-worker embedding cache in bytes (one MedSAM embedding is 4 MiB). */

@@ -23,7 +23,7 @@ import { cachedFileSource, type PersistentFileSource } from './cachedFileSource'
 import { EmbeddingCache } from './EmbeddingCache';
 import { embeddingIdentity, embeddingKey } from './embeddingKey';
 import { browserProducer } from './encoders/browserEncoder';
-import { splitThreads, wantsEncoderWorker } from './encoderWorker/choice';
+import { threadShares, wantsEncoderWorker } from './encoderWorker/choice';
 import { encoderWorkerOrLocal, startEncoderWorker, type EncoderWorkerLike, type RemoteEncoder } from './encoderWorker/RemoteEncoder';
 import { EncoderRouter } from './encoders/EncoderRouter';
 import { serviceProducer } from './encoders/serviceEncoder';
@@ -258,7 +258,7 @@ export class InferenceEngine {
     const cores = globalThis.navigator?.hardwareConcurrency;
     if (!this.createEncoderWorker || !wantsEncoderWorker(settings.encoderWorker, browserEncodes, cores)) return null;
     const isolated = globalThis.crossOriginIsolated === true;
-    return splitThreads(isolated ? settings.threads ?? defaultThreads(true, cores) : 1);
+    return threadShares(isolated ? settings.threads ?? defaultThreads(true, cores) : 1, isolated && settings.threads !== undefined, cores);
   }
 
   /** The manifest's split decoder, or null (none, or it failed to open: the unsplit decoder serves then). */

@@ -19,3 +19,15 @@ export function splitThreads(total: number): { readonly encoder: number; readonl
   const t = Math.max(1, Math.floor(total));
   return { encoder: Math.max(1, Math.ceil(t / 2)), decoder: Math.max(1, Math.floor(t / 2)) };
 }
+
+/**
+ * The threads of the two workers. `usual` is what one worker would run (medsam.threads, else the default).
+ * Set by the deployment, it is the budget and is split. Left to the default, the encoder keeps it and the
+ * decoder gets half of it (at least 1) where both fit in the cores: on 4 cores 2 + 1, so the encoder is not
+ * slowed for the overlap; where they do not fit, the default is split.
+ */
+export function threadShares(usual: number, setByDeployment: boolean, cores: number | undefined): { readonly encoder: number; readonly decoder: number } {
+  if (setByDeployment) return splitThreads(usual);
+  const shares = { encoder: Math.max(1, Math.floor(usual)), decoder: Math.max(1, Math.floor(usual / 2)) };
+  return shares.encoder + shares.decoder <= (cores ?? 1) ? shares : splitThreads(usual);
+}

@@ -12,7 +12,7 @@ import { MedSamError, parseManifest, type ModelManifest, type ModelSession, type
 import { browserProducer } from '../encoders/browserEncoder';
 import type { EmbeddingProducer } from '../encoders/types';
 import type { Progress } from '../protocol';
-import { splitThreads, wantsEncoderWorker } from './choice';
+import { splitThreads, threadShares, wantsEncoderWorker } from './choice';
 import type { EncoderWorkerSettings, FromEncoderWorker } from './messages';
 import { encoderWorkerOrLocal, RemoteEncoder, startEncoderWorker, type EncoderWorkerLike } from './RemoteEncoder';
 import { serveEncoder, type OpenEncoder } from './serveEncoder';
@@ -132,6 +132,16 @@ describe('choosing the encoder worker', () => {
     expect(splitThreads(2)).toEqual({ encoder: 1, decoder: 1 });
     expect(splitThreads(3)).toEqual({ encoder: 2, decoder: 1 });
     expect(splitThreads(4)).toEqual({ encoder: 2, decoder: 2 });
+  });
+
+  it('medsam.threads set: that budget is split; left to the default: the encoder keeps it, the decoder gets half, if both fit', () => {
+    expect(threadShares(2, true, 8)).toEqual({ encoder: 1, decoder: 1 });
+    expect(threadShares(4, true, 8)).toEqual({ encoder: 2, decoder: 2 });
+    expect(threadShares(2, false, 4)).toEqual({ encoder: 2, decoder: 1 }); // 4 cores: default 2
+    expect(threadShares(4, false, 8)).toEqual({ encoder: 4, decoder: 2 });
+    expect(threadShares(4, false, 16)).toEqual({ encoder: 4, decoder: 2 });
+    expect(threadShares(2, false, 2)).toEqual({ encoder: 1, decoder: 1 }); // "on" on 2 cores: 2 + 1 would not fit
+    expect(threadShares(1, false, 4)).toEqual({ encoder: 1, decoder: 1 }); // not cross-origin isolated: 1 each
   });
 });
 
