@@ -11,7 +11,8 @@ import { dciodvfy, readWithPydicom } from '../fixtures/seg/segCases';
 import { Artifacts, CT_PHANTOM, findStudy, launchBrowser, openStudy, repoRoot, startStack, waitForRenderedImage, type BrowserSession, type Stack } from './harness';
 import { medsamAppConfigJs } from './medsam/appConfig';
 import { dice, maskArea, maskBox, readPhantomLabels, structureDice3d, structureMask, type LabelVolume } from './medsam/groundTruth';
-import { selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
+import { drawBidirectional, selectMeasureTool } from './medsam/measurementPage';
+import { imageToPage, selectBoxTool, showInstance, waitForState } from './medsam/medsamPage';
 import { fetchInstanceFile } from './medsam/pacs';
 import { decodeSegmentMasks, decodeSlices, loadSegFromStudyBrowser, readSegmentationVoxels, readSegmentMasks, waitForDisplaySet, type SaveOutcomeView } from './medsam/segPage';
 import { ones, previewMasks, readNiftiUint8, runCommand as run, sha256, waitFor3d, type CommandWindow } from './medsam/volume3dPage';
@@ -185,7 +186,7 @@ describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
     for (const [sop, mask] of accepted) expect(sha256(still.get(sop)!)).toBe(sha256(mask));
   });
 
-  it('A Bidirectional measurement on the liver → "Segment measurement": its box + margin, a preview matching the liver; Esc', async () => {
+  it('A Bidirectional measurement drawn on the liver from the toolbar → right-click → "Segment with MedSAM": its box + margin, a preview matching the liver; Esc; the panel\'s "Segment measurement" gives the same box', async () => {
     const { page } = browser;
     const imageId = await showInstance(page, sops[keySlice]);
     const gt = structureMask(truth, keySlice, ORGAN);
@@ -194,21 +195,19 @@ describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
     const cx = Math.round((gtBox.x0 + gtBox.x1) / 2);
     const row = Array.from({ length: truth.columns }, (_, x) => gt[cy * truth.columns + x]);
     const col = Array.from({ length: truth.rows }, (_, y) => gt[y * truth.columns + cx]);
-    // RECIST-like axes across the liver: its extent along the middle row (long) and the middle column (short).
-    const points: [number, number][] = [[row.indexOf(1), cy], [row.lastIndexOf(1), cy], [cx, col.indexOf(1)], [cx, col.lastIndexOf(1)]];
-    await page.evaluate(
-      ([id, pts]) => {
-        const w = window as unknown as { cornerstone: any; cornerstoneTools: any };
-        const toWorld = ([x, y]: [number, number]) => w.cornerstone.utilities.imageToWorldCoords(id, [x + 0.5, y + 0.5]);
-        const frameOfReferenceUID = w.cornerstone.metaData.get('imagePlaneModule', id).frameOfReferenceUID;
-        w.cornerstoneTools.annotation.state.addAnnotation(
-          { annotationUID: 'e2e-bidirectional', metadata: { toolName: 'Bidirectional', referencedImageId: id, FrameOfReferenceUID: frameOfReferenceUID }, data: { handles: { points: (pts as [number, number][]).map(toWorld) } } },
-          frameOfReferenceUID,
-        );
-      },
-      [imageId, points] as const,
-    );
-    await page.click('[data-cy="medsam-measurement-2d"]');
+    // RECIST-like axes across the liver, drawn with the mouse with the mode's own tool: the long axis along the
+    // middle row, then the short axis' upper end pulled to the liver's top edge in the middle column.
+    await selectMeasureTool(page, 'Bidirectional');
+    const drawn = await drawBidirectional(page, imageId, [[row.indexOf(1), cy], [row.lastIndexOf(1), cy]], [cx, col.indexOf(1)]);
+    const points = drawn.points;
+    await page.waitForTimeout(500);
+    const [handle] = await imageToPage(page, imageId, [[points[0][0] + 0.5, points[0][1] + 0.5]]);
+    await page.mouse.click(handle[0], handle[1], { button: 'right' });
+    const ours = page.getByText('Segment with MedSAM', { exact: true });
+    await ours.waitFor({ timeout: 10_000 });
+    await expect(page.getByText('Segment in 3D with MedSAM', { exact: true }).isVisible()).resolves.toBe(true);
+    await art.screenshot(page, 'drawn Bidirectional measurement and its menu');
+    await ours.click();
     const preview = await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000);
     expect(preview.error).toBeNull();
     // The box MedSAM got: the axes' bounding box grown by a tenth of its longer side.
@@ -221,7 +220,15 @@ describe('Segment in 3D on the CT phantom liver (browser, test model)', () => {
     const mask = Uint8Array.from(labels, (v) => (v === 255 ? 1 : 0));
     expect(dice(mask, gt)).toBeGreaterThan(0.85);
     await run(page, 'medsamReject');
-    await page.evaluate(() => (window as unknown as { cornerstoneTools: any }).cornerstoneTools.annotation.state.removeAnnotation('e2e-bidirectional'));
+    // The panel's way to the same measurement (the newest one): the same box.
+    await waitForState(page, "s.result?.phase !== 'preview'", 10_000);
+    await page.click('[data-cy="medsam-measurement-2d"]');
+    const again = await waitForState(page, "s.result?.phase === 'preview' || !!s.error", 180_000);
+    expect(again.error).toBeNull();
+    expect(again.result!.box).toEqual(used);
+    await run(page, 'medsamReject');
+    await page.evaluate((uid) => (window as unknown as { cornerstoneTools: any }).cornerstoneTools.annotation.state.removeAnnotation(uid), drawn.annotationUID);
+    await selectBoxTool(page);
   });
 
   it('Save: dciodvfy 0 errors, one SEG frame per segmented slice; reload and load the SEG: voxel-identical', async () => {
