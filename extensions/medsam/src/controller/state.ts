@@ -3,6 +3,7 @@ import type { BackendName, EncoderBackend } from '../config';
 import type { DecoderRun } from '../seg';
 import type { SegmentOverlap } from '../segmentation/overlap';
 import type { WaitLaps } from './waitClock';
+import type { SliceNumbering } from '../volume3d/sliceNumbers';
 import type { PlainError } from '../utils/plainError';
 import type { DecoderSource, EmbeddingSource, EncoderStatus, ModelInfo, ProgressStage } from '../worker/protocol';
 
@@ -73,6 +74,8 @@ export interface PrefetchView {
   /** Slices of the series (0-based positions in its image list) and the one shown. */
   readonly total: number;
   readonly current: number;
+  /** How the viewport's slider (and OHIF's overlay) counts those positions: the panel names slices so. */
+  readonly numbering: SliceNumbering;
   /** Positions with an embedding ready, and those still queued or running (nearest first). */
   readonly ready: readonly number[];
   readonly pending: readonly number[];

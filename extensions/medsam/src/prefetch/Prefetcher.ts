@@ -5,6 +5,7 @@ import type { InferenceClient } from '../inference/InferenceClient';
 import { toPlainError } from '../utils/plainError';
 import type { ViewportSlices } from './viewportSlices';
 import { planSlices } from './planSlices';
+import { listOrder, type SliceNumbering } from '../volume3d/sliceNumbers';
 import { PrefetchQueue, type PrefetchTask } from './PrefetchQueue';
 
 export interface PrefetcherDeps {
@@ -13,7 +14,7 @@ export interface PrefetcherDeps {
   readonly slices: number;
   /** The viewport to work for: the active one, when the MedSAM tool is its active primary tool. */
   readonly activeViewport: () => string | null;
-  readonly slicesOf: (viewportId: string) => Pick<ViewportSlices, 'imageIds' | 'current'> | null;
+  readonly slicesOf: (viewportId: string) => (Pick<ViewportSlices, 'imageIds' | 'current'> & Partial<Pick<ViewportSlices, 'numbering'>>) | null;
   readonly input: (viewportId: string, imageId: string) => Promise<Pick<EmbeddingInput, 'image' | 'ref' | 'normalization'>>;
   /** Coalesces a burst of scroll events into one plan. */
   readonly debounceMs?: number;
@@ -23,6 +24,7 @@ interface Target {
   readonly viewportId: string;
   readonly imageIds: readonly string[];
   readonly current: number;
+  readonly numbering: SliceNumbering;
 }
 
 const isCancelled = (e: unknown) => (e as { code?: unknown } | null)?.code === 'CANCELLED';
@@ -83,7 +85,7 @@ export class Prefetcher {
       return;
     }
     if (this.target?.imageIds !== slices.imageIds) this.error = null;
-    this.target = { viewportId, ...slices };
+    this.target = { viewportId, ...slices, numbering: slices.numbering ?? listOrder(slices.imageIds.length) };
     const wanted = planSlices(slices.current, slices.imageIds.length, this.deps.slices).map((p) => slices.imageIds[p]);
     this.queue.want(wanted.filter((id) => !this.isReady(id)).map((id) => this.task(viewportId, id)));
   }
@@ -124,6 +126,7 @@ export class Prefetcher {
       viewportId: t.viewportId,
       total: t.imageIds.length,
       current: t.current,
+      numbering: t.numbering,
       ready: t.imageIds.flatMap((id, i) => (this.isReady(id) ? [i] : [])),
       pending: this.queue.pending().flatMap((id) => (position.has(id) ? [position.get(id)!] : [])),
       error: this.error,
