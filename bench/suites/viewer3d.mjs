@@ -12,6 +12,9 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildAppConfig, toAppConfigJs } from '../../config/viewer/app-config.mjs';
+import { serviceManifestFor } from '../../scripts/demo/embeddingService.mjs';
+import { localManifestPath, resolveModelManifest } from '../../scripts/demo/modelManifest.mjs';
+import { modelsDir } from '../../scripts/demo/paths.mjs';
 import { discoverBundles } from '../../scripts/demo/prepareViewer.mjs';
 import { childMain, progress } from '../lib/child.mjs';
 import { launchChromium } from '../lib/chromium.mjs';
@@ -176,12 +179,20 @@ function summarizeWalk(r) {
   };
 }
 
-export async function run({ setups = ['browser', 'service-encoder', 'service-both'], slices = 40, rounds = 2, settleMs = 3000, extraSetups = {} }) {
+/**
+ * `budgetMs`: no walk starts after this much time (a walk took 35–180 s at load 8–20 here), so a loaded machine
+ * gives fewer walks, said in the notes, instead of a job stopped with nothing. `serviceThreads`: the embedding
+ * service's threads (the demo's 1 leaves a core to the browser; 2 gives it what the browser's worker gets).
+ */
+export async function run({ setups = ['browser', 'service-encoder', 'service-both'], slices = 40, rounds = 2, settleMs = 3000, extraSetups = {}, budgetMs = 11 * 60_000, serviceThreads = 2 }) {
+  const started = Date.now();
   const known = { ...VIEWER3D_SETUPS, ...extraSetups };
   for (const s of setups) if (!known[s]) throw new Error(`unknown setup "${s}"; known: ${Object.keys(known).join(', ')}`);
   const { startStack } = await import(path.join(repoRoot, 'scripts/demo/stack.mjs'));
   const needsService = setups.some((s) => known[s].medsam.embeddingServiceUrl);
-  const stack = await startStack({ embeddingService: needsService, log: () => {} });
+  const served = needsService ? serviceManifestFor(localManifestPath(resolveModelManifest(), modelsDir)) : null;
+  if (needsService && !served) throw new Error('the viewer loads a remote model: the embedding service has no local file to serve');
+  const stack = await startStack({ embeddingService: served ? { manifests: [served], threads: serviceThreads } : false, log: () => {} });
   const browser = await launchChromium();
   const series = phantomSeries(stack);
   const prompt = liverPrompt(path.join(stack.manifest.ctPhantomDir, 'phantom'));
@@ -191,10 +202,15 @@ export async function run({ setups = ['browser', 'service-encoder', 'service-bot
   const samples = Object.fromEntries(setups.map((s) => [s, []]));
   const loads = [os.loadavg()[0]];
   const notTaken = {};
+  const notRun = [];
   try {
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? setups : [...setups].reverse();
       for (const name of order.filter((s) => !notTaken[s])) {
+        if (Date.now() - started > budgetMs) {
+          notRun.push(`${name} round ${round + 1}`);
+          continue;
+        }
         let r;
         try {
           r = await oneWalk(browser, stack, known[name], { keySop, prompt, slices: n, settleMs });
@@ -219,10 +235,12 @@ export async function run({ setups = ['browser', 'service-encoder', 'service-bot
     await browser.close();
     await stack.stop();
   }
+  if (notRun.length) progress(`not run (the ${Math.round(budgetMs / 60_000)}-minute budget was spent): ${notRun.join(', ')}`);
   const rows = [];
   for (const name of setups.filter((s) => samples[s].length)) {
     const list = samples[name];
-    const at = (stage) => ({ suite: 'viewer3d', model: 'test-tiny', runtime: `OHIF viewer, ${known[name].label}`, size: 256, slices: n, stage });
+    const label = `${known[name].label}${known[name].medsam.embeddingServiceUrl ? ` (service: ${serviceThreads} thread(s))` : ''}`;
+    const at = (stage) => ({ suite: 'viewer3d', model: 'test-tiny', runtime: `OHIF viewer, ${label}`, size: 256, slices: n, stage });
     rows.push(
       row(at('command → 3D preview complete'), list.map((w) => w.waited)),
       row(at('slices per second (command → complete)'), list.map((w) => w.perSecond), 'slices/s'),
@@ -241,7 +259,7 @@ export async function run({ setups = ['browser', 'service-encoder', 'service-bot
   const walks = Object.fromEntries(
     setups.map((name) => [name, samples[name].map((w) => ({ round: samples[name].indexOf(w) + 1, waitedMs: w.waited, totalMs: w.totalMs, walkMs: w.timings.walkMs, range: w.range, keyPosition: w.keyPosition, kept: w.kept, voxels: w.voxels, decoder: w.decoder, embeddingSource: w.embeddingSource, backend: w.backend, threads: w.threads, encoderWorkerThreads: w.encoderWorkerThreads, wire: w.wire, load: w.load, perSlice: w.timings.slices }))]),
   );
-  return { rows, notes: { walks, notTaken, loadAverages: loads, prompt, errors: browser.errors.slice(0, 20) } };
+  return { rows, notes: { walks, notTaken, notRun, serviceThreads: served ? serviceThreads : null, loadAverages: loads, prompt, errors: browser.errors.slice(0, 20) } };
 }
 
 await childMain(import.meta.url, run);
