@@ -36,6 +36,12 @@ describe('readConfig', () => {
     expect(() => readConfig({ normalization: 'minmax' })).toThrow(/medsam.normalization must be one of "auto", "ct", "percentile", "none"/);
   });
 
+  it('3D lookahead: 2 embeddings ahead by default; 0 or more', () => {
+    expect(DEFAULT_CONFIG.volume3dLookahead).toBe(2);
+    expect(readConfig({ volume3dLookahead: 1 }).volume3dLookahead).toBe(1);
+    expect(() => readConfig({ volume3dLookahead: -1 })).toThrow(/volume3dLookahead/);
+  });
+
   it('embedding service settings: browser by default; service, auto, FP16/FP32, prefetch and the persistent cache', () => {
     expect(DEFAULT_CONFIG).toMatchObject({ encoderBackend: 'browser', embeddingDatatype: 'FP32', prefetch: true, prefetchSlices: 2, persistentEmbeddingCache: false });
     const c = readConfig({ encoderBackend: 'auto', embeddingServiceUrl: '/', embeddingModel: 'medsam_encoder', embeddingToken: 'secret-token', embeddingDatatype: 'FP16', prefetchSlices: 0, persistentEmbeddingCache: true });

@@ -94,6 +94,11 @@ export interface MedSamConfig {
   readonly persistentEmbeddingCacheBytes: number;
   /** While a box is dragged on a slice whose embedding is ready, its mask follows the box (issue 13). */
   readonly liveMask: boolean;
+  /**
+   * Embeddings a 3D run asks for ahead of the slice it decodes. 2 (default) keeps the worker encoding while the
+   * page draws the last mask; 1 asks only once that mask is handled (BENCHMARKS.md, issue 10, viewer3d).
+   */
+  readonly volume3dLookahead: number;
 }
 
 export const DEFAULT_CONFIG: MedSamConfig = {
@@ -116,6 +121,7 @@ export const DEFAULT_CONFIG: MedSamConfig = {
   persistentEmbeddingCache: false,
   persistentEmbeddingCacheBytes: 512 * 1024 * 1024,
   liveMask: true,
+  volume3dLookahead: 2,
 };
 
 export class ConfigError extends Error {
@@ -252,6 +258,7 @@ export function readConfig(...sources: unknown[]): MedSamConfig {
         persistentEmbeddingCache: flag(source, 'persistentEmbeddingCache'),
         persistentEmbeddingCacheBytes: positiveInteger(source, 'persistentEmbeddingCacheBytes'),
         liveMask: flag(source, 'liveMask'),
+        volume3dLookahead: nonNegativeInteger(source, 'volume3dLookahead'),
       }),
       ...(cache !== undefined ? { modelCacheName: cache as string | null } : {}),
     };

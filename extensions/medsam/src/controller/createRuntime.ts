@@ -54,6 +54,7 @@ export function createRuntime(services: Services, config: MedSamConfig, baseUrl:
     readImage: readSourceImage,
     unsaved,
     handOver2dPreview: () => controller.handOverPreview(),
+    lookahead: config.volume3dLookahead,
     recordProvenance: (segmentationId, segmentIndex, provenance) => getSegSaver().provenance.restore(segmentationId, segmentIndex, provenance),
   });
   return { config, store, controller, unsaved, volume3d, liveMask, services };

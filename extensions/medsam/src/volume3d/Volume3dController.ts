@@ -48,6 +48,8 @@ export interface Volume3dDeps {
   readonly unsaved: UnsavedChanges;
   /** The open 2D preview gives way to the 3D one: its voxels reverted, its segmentation handed over. */
   readonly handOver2dPreview: () => { segmentationId: string; createdSegmentation: boolean } | null;
+  /** Embeddings asked for ahead of the slice being decoded (medsam.volume3dLookahead). */
+  readonly lookahead: number;
   /** What a saved SEG records about the segment (store/provenance.ts). */
   readonly recordProvenance: (segmentationId: string, segmentIndex: number, provenance: { algorithm: SegAlgorithm; normalization: NonNullable<Volume3dResultView['normalization']> }) => void;
 }
@@ -261,7 +263,7 @@ export class Volume3dController {
       });
       const hooks: RunHooks = {
         signal: abort.signal,
-        lookahead: 1,
+        lookahead: this.deps.lookahead,
         onSlice: (progress, result) => {
           if (job !== this.job) return;
           const imageId = slices.imageIds[result.slice];
