@@ -4,27 +4,18 @@
 // (test/support/int8DecoderCheck.ts, in a plain Node process). Accepted only at mask IoU >= 0.98, and the
 // figure the manifest records must be what the runtime measures. 3.5 minutes at load 20 on 2 cores (WASM
 // 141 s, native 66 s); not timed on a quiet machine.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { parseManifest } from '../../core/src/pipeline/manifest';
 import { MIN_INT8_MASK_IOU } from '../../core/src/pipeline/manifestTypes';
+import { checkProgram } from '../support/checkProgram';
 
 const ROOT = join(__dirname, '../..');
 const MODEL_DIR = join(ROOT, 'models/test-tiny');
 const INT8 = join(MODEL_DIR, 'manifest_int8.json');
 const int8Json = JSON.parse(readFileSync(INT8, 'utf8'));
 
-let dir = '';
-let program = '';
-beforeAll(async () => {
-  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
-  dir = mkdtempSync(join(ROOT, 'node_modules/.cache/int8-test-'));
-  program = join(dir, 'int8DecoderCheck.cjs');
-  await build({ entryPoints: [join(ROOT, 'test/support/int8DecoderCheck.ts')], outfile: program, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['onnxruntime-node', 'onnxruntime-web'], nodePaths: [join(ROOT, 'node_modules')], logLevel: 'warning' });
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const check = checkProgram('int8DecoderCheck');
 
 describe('int8 decoder (issue 13)', () => {
   it('its manifest says int8 and records the IoU; the float32 manifest stays the default', () => {
@@ -47,12 +38,7 @@ describe('int8 decoder (issue 13)', () => {
 
   for (const backend of ['wasm', 'node']) {
     it(`gives masks with IoU >= 0.98 against float32 on the held-out phantoms (${backend})`, () => {
-      const out = execFileSync(process.execPath, [program, join(MODEL_DIR, 'manifest.json'), INT8, backend, join(ROOT, 'test/fixtures/phantoms')], {
-        encoding: 'utf8',
-        cwd: ROOT,
-        env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
-        timeout: 300_000,
-      });
+      const out = check.run([join(MODEL_DIR, 'manifest.json'), INT8, backend, join(ROOT, 'test/fixtures/phantoms')], 300_000);
       const r = JSON.parse(out.trim().split('\n').pop()!);
       expect(r.cases).toBe(int8Json.decoderQuantization.maskIou.cases);
       expect(r.splitChecked).toBe(true);

@@ -3,15 +3,14 @@
 // the original files' (optimised at load) within 1e-5 × max(1, largest logit), unsplit and split, with real
 // onnxruntime-web on real embeddings (test/support/preOptimizedCheck.ts, in a plain Node process). Other
 // runtimes keep the originals.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { InferenceBackend } from '../../core/src/pipeline/backend';
 import { parseManifest } from '../../core/src/pipeline/manifest';
 import type { ModelFile } from '../../core/src/pipeline/manifestTypes';
 import { decoderFilesRun, fileToOpen } from '../../core/src/pipeline/modelFile';
+import { checkProgram } from '../support/checkProgram';
 
 const ROOT = join(__dirname, '../..');
 const MODEL_DIR = join(ROOT, 'models/test-tiny');
@@ -19,15 +18,7 @@ const MANIFEST = join(MODEL_DIR, 'manifest.json');
 const manifestJson = JSON.parse(readFileSync(MANIFEST, 'utf8'));
 const manifest = parseManifest(manifestJson);
 
-let dir = '';
-let program = '';
-beforeAll(async () => {
-  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
-  dir = mkdtempSync(join(ROOT, 'node_modules/.cache/preopt-check-'));
-  program = join(dir, 'preOptimizedCheck.cjs');
-  await build({ entryPoints: [join(ROOT, 'test/support/preOptimizedCheck.ts')], outfile: program, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['onnxruntime-node', 'onnxruntime-web'], nodePaths: [join(ROOT, 'node_modules')], logLevel: 'warning' });
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const check = checkProgram('preOptimizedCheck');
 
 const backend = (opensPreOptimized: boolean | undefined): InferenceBackend => ({ name: 'x', createSession: () => Promise.reject(new Error('unused')), opensPreOptimized });
 
@@ -72,7 +63,7 @@ describe('decoder files optimised ahead of time (issue 13)', () => {
   });
 
   it('WASM opens them and gives the original files\' logits within 1e-5 (relative), unsplit and split', () => {
-    const out = execFileSync(process.execPath, [program, MANIFEST], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') }, timeout: 120_000 });
+    const out = check.run([MANIFEST]);
     const r = JSON.parse(out.trim().split('\n').pop()!);
     expect(r.preOptimizedFiles).toEqual(['decoder.opt.onnx', 'decoder_image.opt.onnx', 'decoder_prompt.opt.onnx']);
     expect(r.originalFiles).toEqual(['decoder.onnx', 'decoder_image.onnx', 'decoder_prompt.onnx']);

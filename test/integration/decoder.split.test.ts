@@ -2,15 +2,14 @@
 // unsplit decoder's logits within 1e-5 and the same masks, on the committed test model with real
 // onnxruntime-node and onnxruntime-web (WASM), on real embeddings of phantom-like slices
 // (test/support/splitDecoderCheck.ts, run in a plain Node process). Bad split files are refused plainly.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { parseManifest } from '../../core/src/pipeline/manifest';
 import { loadSplitDecoder } from '../../core/src/pipeline/splitDecoder';
 import type { InferenceBackend } from '../../core/src/pipeline/backend';
 import { nodeModelSource } from '../../core/src/runtimes/nodeModelSource';
+import { checkProgram } from '../support/checkProgram';
 
 const ROOT = join(__dirname, '../..');
 const MODEL_DIR = join(ROOT, 'models/test-tiny');
@@ -18,16 +17,7 @@ const MANIFEST = join(MODEL_DIR, 'manifest.json');
 const manifestJson = JSON.parse(readFileSync(MANIFEST, 'utf8'));
 const manifest = parseManifest(manifestJson);
 
-let dir = '';
-let program = '';
-beforeAll(async () => {
-  // Inside the repository, so that onnxruntime-web's dynamic import finds node_modules.
-  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
-  dir = mkdtempSync(join(ROOT, 'node_modules/.cache/split-check-'));
-  program = join(dir, 'splitDecoderCheck.cjs');
-  await build({ entryPoints: [join(ROOT, 'test/support/splitDecoderCheck.ts')], outfile: program, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['onnxruntime-node', 'onnxruntime-web'], nodePaths: [join(ROOT, 'node_modules')], logLevel: 'warning' });
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const check = checkProgram('splitDecoderCheck');
 
 /** Never asked to open a session: the hash check comes first. */
 const noBackend: InferenceBackend = {
@@ -45,7 +35,7 @@ describe('split decoder (issue 13)', () => {
 
   for (const backend of ['node', 'wasm']) {
     it(`gives the unsplit decoder's logits within 1e-5 and the same masks (${backend})`, () => {
-      const out = execFileSync(process.execPath, [program, MANIFEST, backend], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') }, timeout: 120_000 });
+      const out = check.run([MANIFEST, backend]);
       const r = JSON.parse(out.trim().split('\n').pop()!);
       expect(r.largest).toBeGreaterThan(1); // real logits, not an empty output
       expect(r.maskPixels).toBeGreaterThan(1000); // the boxes segment something

@@ -3,29 +3,18 @@
 // (this process's main thread, its own onnxruntime-web with 1 or 2 threads) through RemoteEncoder; the
 // embeddings are the same bits as those computed there, and the decoder's masks on them are the same
 // (test/support/encoderWorkerCheck.ts, in a plain Node process). ~10 s per case on 2 cores.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { checkProgram } from '../support/checkProgram';
 
 const ROOT = join(__dirname, '../..');
 const MANIFEST = join(ROOT, 'models/test-tiny/manifest.json');
 
-let dir = '';
-let program = '';
-beforeAll(async () => {
-  // Inside the repository, so that onnxruntime-web's dynamic import finds node_modules.
-  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
-  dir = mkdtempSync(join(ROOT, 'node_modules/.cache/encoder-worker-check-'));
-  program = join(dir, 'encoderWorkerCheck.cjs');
-  await build({ entryPoints: [join(ROOT, 'test/support/encoderWorkerCheck.ts')], outfile: program, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['onnxruntime-node', 'onnxruntime-web'], nodePaths: [join(ROOT, 'node_modules')], logLevel: 'warning' });
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const check = checkProgram('encoderWorkerCheck');
 
 describe('encoder worker hand-over with onnxruntime-web (issue 10)', () => {
   for (const localThreads of [1, 2]) {
     it(`embeddings from the encoder worker (1 thread) equal this worker's (${localThreads} thread${localThreads === 1 ? '' : 's'}) bit for bit, and so do the masks`, () => {
-      const out = execFileSync(process.execPath, [program, MANIFEST, String(localThreads)], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') }, timeout: 120_000 });
+      const out = check.run([MANIFEST, String(localThreads)]);
       const r = JSON.parse(out.trim().split('\n').pop()!);
       expect(r).toMatchObject({ slices: 3, embeddingsEqual: 3, masksEqual: 3, encoderThreads: 1, localThreads, warnings: [] });
       expect(r.maskPixels).toBeGreaterThan(1000); // the box segments something
