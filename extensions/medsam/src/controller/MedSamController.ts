@@ -169,8 +169,7 @@ export class MedSamController {
       if (old?.createdSegmentation && old.segmentationId === segmentationId) return null;
       this.discardPreview({ notify: old?.segmentationId !== segmentationId });
       const overlaps = this.overlapsFor(segmentationId, box.imageId, mask);
-      const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;
-      const edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, mask, PREVIEW_LABEL, { notify: old?.segmentationId === segmentationId });
+      const edit = labelmapEditor.write(segmentationId, this.deps.targets.previewSegment(segmentationId), box.imageId, mask, PREVIEW_LABEL, { notify: old?.segmentationId === segmentationId });
       this.preview = { edit, mask, imageId: box.imageId, viewportId: box.viewportId, segmentationId, createdSegmentation: false };
       return { overlaps };
     } catch {
@@ -263,8 +262,7 @@ export class MedSamController {
     if (!inPlace) this.discardPreview(); // an adopted drawing elsewhere than the target (the active segmentation changed)
     const overlaps = inPlace ? inPlace.overlaps : this.overlapsFor(segmentationId, box.imageId, result.mask);
     if (!inPlace) {
-      const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;
-      const edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
+      const edit = labelmapEditor.write(segmentationId, this.deps.targets.previewSegment(segmentationId), box.imageId, result.mask, PREVIEW_LABEL);
       this.preview = { edit, mask: result.mask, imageId: box.imageId, viewportId: box.viewportId, segmentationId, createdSegmentation: target.created };
     }
     const mosaic = mosaicWarningFor(box.imageId);

@@ -51,8 +51,7 @@ export function liveMaskRuntime(deps: {
       const segmentationId = deps.targets.find(box.viewportId, box.imageId);
       if (!segmentationId) return false;
       erase(segmentationId);
-      const layerSegment = deps.targets.view(segmentationId)?.segmentIndex ?? 1;
-      edit = labelmapEditor.write(segmentationId, layerSegment, box.imageId, result.mask, PREVIEW_LABEL);
+      edit = labelmapEditor.write(segmentationId, deps.targets.previewSegment(segmentationId), box.imageId, result.mask, PREVIEW_LABEL);
       showPreviewColour(box.viewportId, segmentationId);
       return true;
     },

@@ -22,3 +22,14 @@ test('a new segment that the service really added is used', () => {
 test('a new segment the service did not register fails in plain words', () => {
   expect(() => new SegmentationTargets(service(false)).segmentForAccept('s', true)).toThrow(/did not add segment 2/);
 });
+
+test('a preview is drawn in the active segment\'s layer, or segment 1\'s when none is active', () => {
+  const svc = service(true);
+  const targets = new SegmentationTargets(svc);
+  const a = svc.getSegmentation('s')!.segments[1]!;
+  svc.addSegment('s', { segmentIndex: 2, label: 'b' } as never); // active
+  (a as { active: boolean }).active = false;
+  expect(targets.previewSegment('s')).toBe(2);
+  (svc.getSegmentation('s')!.segments[2] as { active: boolean }).active = false;
+  expect(targets.previewSegment('s')).toBe(1);
+});

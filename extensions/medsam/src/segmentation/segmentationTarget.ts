@@ -56,6 +56,11 @@ export class SegmentationTargets {
     return { segmentIndex, label, created: true };
   }
 
+  /** The segment whose labelmap layer a preview is drawn in: the one an accept would use (1 when none is active). */
+  previewSegment(segmentationId: string): number {
+    return this.view(segmentationId)?.segmentIndex ?? 1;
+  }
+
   /** The segment an accept would use now, for the panel (without creating anything). */
   view(segmentationId: string | null): TargetView | null {
     const segmentation = segmentationId ? this.service.getSegmentation(segmentationId) : undefined;

@@ -237,7 +237,7 @@ export class Volume3dController {
       const handed = this.deps.handOver2dPreview();
       const target = handed ? { segmentationId: handed.segmentationId, created: handed.createdSegmentation } : await this.deps.targets.ensure(viewportId, displaySet, anchor.imageId);
       const { segmentationId } = target;
-      const layerSegment = this.deps.targets.view(segmentationId)?.segmentIndex ?? 1;
+      const layerSegment = this.deps.targets.previewSegment(segmentationId);
       showPreviewColour(viewportId, segmentationId);
       const preview: Preview3d = { segmentationId, createdSegmentation: target.created, slices: [] };
       this.preview = preview;
